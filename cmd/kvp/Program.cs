@@ -1,0 +1,13 @@
+using HvDaemons.Cli;
+using HvDaemons.Daemon;
+using HvDaemons.Kvp;
+using HvDaemons.Transport;
+
+// hv_kvp_daemon: key/value exchange with the host over /dev/vmbus/hv_kvp.
+var spec = new CommandLineSpec("hv_kvp_daemon", HasDebug: true, HelpExitCode: 0, BadOptionExitCode: 1);
+return DaemonMain.Run(spec, args, _ => "KVP", "KVP starting", (options, log) =>
+{
+    var service = KvpService.Create(KvpPaths.Default, log);
+    if (service is null) return null;
+    return new DaemonWiring(new CharDeviceChannel("/dev/vmbus/hv_kvp", new KvpRegistration()), service);
+});

@@ -1,0 +1,183 @@
+using System;
+using HvDaemons.Logging;
+using HvDaemons.Os;
+using HvDaemons.Transport;
+
+namespace HvDaemons.Daemon;
+
+/// <summary>
+/// The single-threaded daemon loop as an explicit state machine over one transport:
+/// connect (open + register), wait for the kernel's version reply, then serve one request
+/// and one reply at a time. A failed read or write reopens and registers again, as upstream
+/// does after hibernation or a kernel timeout; SIGTERM/SIGINT end the loop cleanly.
+/// </summary>
+public sealed class ServiceLoop
+{
+    const int MaxBackoffMs = 2000;
+
+    readonly IHostChannel _channel;
+    readonly IServiceHandler _handler;
+    readonly Logger _log;
+    readonly StopSignal _stop;
+    readonly byte[] _buffer;
+    int _length;
+    int _failedReopens;
+    int _exitCode;
+
+    public ServiceLoop(IHostChannel channel, IServiceHandler handler, Logger log, StopSignal stop)
+    {
+        _channel = channel;
+        _handler = handler;
+        _log = log;
+        _stop = stop;
+        _buffer = new byte[handler.MaxMessageSize];
+    }
+
+    public DaemonState State { get; private set; } = DaemonState.Connecting;
+
+    /// <summary>Requests served since start (for tests and benchmarks).</summary>
+    public long Served { get; private set; }
+
+    /// <summary>Called on each state change; tests use it to observe the machine.</summary>
+    public Action<DaemonState>? StateChanged { get; set; }
+
+    /// <summary>Runs until stopped. Returns the process exit status (0 after a signal, 1 on a fatal error).</summary>
+    public int Run()
+    {
+        while (true)
+        {
+            switch (State)
+            {
+                case DaemonState.Connecting:
+                    if (!Connect()) { Enter(DaemonState.Dying); break; }
+                    Enter(DaemonState.Registering);
+                    break;
+
+                case DaemonState.Registering:
+                case DaemonState.Ready:
+                    Enter(WaitAndReceive());
+                    break;
+
+                case DaemonState.Busy:
+                    _length = _handler.Handle(_buffer, _length);
+                    Enter(DaemonState.Replying);
+                    break;
+
+                case DaemonState.Replying:
+                    ChannelResult sent = _channel.Send(_buffer.AsSpan(0, _length));
+                    if (sent.Event != ChannelEvent.Ok)
+                    {
+                        _log.Err("write failed; error: " + Errno.Describe(sent.Errno));
+                        Enter(DaemonState.Reopening);
+                        break;
+                    }
+                    Served++;
+                    _failedReopens = 0;
+                    Enter(DaemonState.Ready);
+                    break;
+
+                case DaemonState.Reopening:
+                    _handler.OnReset(ResetReason.Reopen);
+                    _channel.Close();
+                    if (!Backoff()) { Enter(DaemonState.Dying); break; }
+                    Enter(DaemonState.Connecting);
+                    break;
+
+                case DaemonState.Dying:
+                    _handler.OnReset(ResetReason.Shutdown);
+                    _channel.Close();
+                    if (_stop.Requested) _log.Info("stopping on " + (_stop.Cause ?? "request"));
+                    _log.Flush();
+                    return _exitCode;
+            }
+        }
+    }
+
+    void Enter(DaemonState next)
+    {
+        State = next;
+        StateChanged?.Invoke(next);
+    }
+
+    bool Connect()
+    {
+        if (_stop.Requested) return false;
+        ChannelResult r = _channel.Open();
+        if (r.Event != ChannelEvent.Ok) _exitCode = 1;
+        switch (r.Event)
+        {
+            case ChannelEvent.Ok:
+                return true;
+            case ChannelEvent.Busy:
+                _log.Err("open " + _channel.Description + " failed; error: " + Errno.Describe(r.Errno)
+                         + " (another daemon already holds the device)");
+                return false;
+            default:
+                if (r.Detail == "registration")
+                    _log.Err("registration to kernel failed; error: " + Errno.Describe(r.Errno));
+                else
+                    _log.Err("open " + _channel.Description + " failed; error: " + Errno.Describe(r.Errno));
+                return false;
+        }
+    }
+
+    DaemonState WaitAndReceive()
+    {
+        int due = _handler.TimerDueMs();
+        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[2];
+        fds[0].fd = _channel.PollFd;
+        fds[0].events = Interop.POLLIN;
+        fds[1].fd = _stop.Fd;
+        fds[1].events = Interop.POLLIN;
+        SysResult polled = Posix.Poll(fds, due);
+        if (!polled.Ok)
+        {
+            _log.Err("poll failed; error: " + Errno.Describe(polled.Error));
+            if (polled.Error != Errno.EINVAL) return State;
+            _exitCode = 1;
+            return DaemonState.Dying;
+        }
+        if (_stop.Requested || fds[1].revents != 0) return DaemonState.Dying;
+        if (polled.Value == 0)
+        {
+            _handler.OnTimer();
+            return State;
+        }
+
+        ChannelResult r = _channel.Receive(_buffer);
+        switch (r.Event)
+        {
+            case ChannelEvent.Registered:
+                _handler.OnRegistered(r.Detail ?? "");
+                return DaemonState.Ready;
+            case ChannelEvent.HandshakeRejected:
+                _log.Err("invalid version negotiation");
+                _exitCode = 1;
+                return DaemonState.Dying;
+            case ChannelEvent.Nothing:
+                return State;
+            case ChannelEvent.Ok:
+                _length = r.Length;
+                return DaemonState.Busy;
+            default:
+                // EINTR is retried below us; EAGAIN means woken without a message.
+                if (r.Errno == Errno.EAGAIN) return State;
+                _log.Err("read failed; error: " + Errno.Describe(r.Errno));
+                return DaemonState.Reopening;
+        }
+    }
+
+    /// <summary>Waits before reconnecting when reopens keep failing, so a broken device cannot
+    /// make us spin. Returns false if a stop was requested meanwhile.</summary>
+    bool Backoff()
+    {
+        int delay = _failedReopens == 0 ? 0 : Math.Min(MaxBackoffMs, 50 << Math.Min(_failedReopens, 6));
+        _failedReopens++;
+        if (delay == 0) return !_stop.Requested;
+        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[1];
+        fds[0].fd = _stop.Fd;
+        fds[0].events = Interop.POLLIN;
+        Posix.Poll(fds, delay);
+        return !_stop.Requested;
+    }
+}

@@ -1,0 +1,129 @@
+using System;
+using Tmds.Linux;
+
+namespace HvDaemons.Os;
+
+/// <summary>
+/// Thin, errno-capturing wrappers over the few calls the daemons make on descriptors.
+/// Each retries EINTR itself, so callers only see real failures.
+/// </summary>
+public static unsafe class Posix
+{
+    public static int O_RDONLY => LibC.O_RDONLY;
+    public static int O_RDWR => LibC.O_RDWR;
+    public static int O_WRONLY => LibC.O_WRONLY;
+    public static int O_CREAT => LibC.O_CREAT;
+    public static int O_TRUNC => LibC.O_TRUNC;
+    public static int O_EXCL => LibC.O_EXCL;
+    public static int O_CLOEXEC => LibC.O_CLOEXEC;
+    public static int O_DIRECTORY => LibC.O_DIRECTORY;
+    public static int O_NOFOLLOW => LibC.O_NOFOLLOW;
+    public static int O_NONBLOCK => LibC.O_NONBLOCK;
+
+    public static SysResult Open(string path, int flags, uint mode, out FileDescriptor fd)
+    {
+        byte[] p = NativeString.Utf8z(path);
+        int r;
+        fixed (byte* pp = p)
+        {
+            do { r = LibC.open(pp, flags | LibC.O_CLOEXEC, (ushort)mode); }
+            while (r < 0 && LibC.errno == Errno.EINTR);
+        }
+        if (r < 0)
+        {
+            int e = LibC.errno;
+            fd = new FileDescriptor();
+            return SysResult.Fail(e);
+        }
+        fd = new FileDescriptor(r);
+        return SysResult.Success(r);
+    }
+
+    public static SysResult Read(FileDescriptor fd, Span<byte> buffer)
+    {
+        fixed (byte* b = buffer)
+        {
+            while (true)
+            {
+                long r = LibC.read(fd.Fd, b, buffer.Length);
+                if (r >= 0) return SysResult.Success(r);
+                int e = LibC.errno;
+                if (e != Errno.EINTR) return SysResult.Fail(e);
+            }
+        }
+    }
+
+    public static SysResult Write(FileDescriptor fd, ReadOnlySpan<byte> buffer)
+    {
+        fixed (byte* b = buffer)
+        {
+            while (true)
+            {
+                long r = LibC.write(fd.Fd, b, buffer.Length);
+                if (r >= 0) return SysResult.Success(r);
+                int e = LibC.errno;
+                if (e != Errno.EINTR) return SysResult.Fail(e);
+            }
+        }
+    }
+
+    public static SysResult PRead(FileDescriptor fd, Span<byte> buffer, long offset)
+    {
+        fixed (byte* b = buffer)
+        {
+            while (true)
+            {
+                long r = LibC.pread(fd.Fd, b, buffer.Length, offset);
+                if (r >= 0) return SysResult.Success(r);
+                int e = LibC.errno;
+                if (e != Errno.EINTR) return SysResult.Fail(e);
+            }
+        }
+    }
+
+    /// <summary>Writes all of <paramref name="buffer"/> at <paramref name="offset"/>, looping over short writes.</summary>
+    public static SysResult PWriteAll(FileDescriptor fd, ReadOnlySpan<byte> buffer, long offset)
+    {
+        fixed (byte* b = buffer)
+        {
+            long done = 0;
+            while (done < buffer.Length)
+            {
+                long r = LibC.pwrite(fd.Fd, b + done, (int)(buffer.Length - done), offset + done);
+                if (r < 0)
+                {
+                    int e = LibC.errno;
+                    if (e == Errno.EINTR) continue;
+                    return SysResult.Fail(e);
+                }
+                if (r == 0) return SysResult.Fail(Errno.EIO);
+                done += r;
+            }
+            return SysResult.Success(done);
+        }
+    }
+
+    public static SysResult Fsync(FileDescriptor fd)
+        => LibC.fsync(fd.Fd) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+
+    public static SysResult Ftruncate(FileDescriptor fd, long length)
+        => LibC.ftruncate(fd.Fd, length) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+
+    /// <summary>Waits for <paramref name="fds"/> to become readable; EINTR is retried with the same timeout.</summary>
+    /// <returns>Number of ready descriptors (0 on timeout).</returns>
+    internal static SysResult Poll(Span<Interop.pollfd> fds, int timeoutMs)
+    {
+        fixed (Interop.pollfd* p = fds)
+        {
+            while (true)
+            {
+                int r = Interop.poll(p, (nuint)fds.Length, timeoutMs);
+                if (r >= 0) return SysResult.Success(r);
+                int e = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                if (e != Errno.EINTR) return SysResult.Fail(e);
+            }
+        }
+    }
+
+    public static int GetPid() => LibC.getpid();
+}

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using HvDaemons.Os;
+using Tmds.Linux;
+
+namespace HvDaemons.Transport;
+
+/// <summary>
+/// An in-memory kernel for unit tests: it records registrations, answers them the way the
+/// kernel does, queues host requests and collects replies. Failures are scripted (EBUSY on
+/// open, EINVAL on a reply write). A pipe makes it pollable like the real device.
+/// </summary>
+public sealed unsafe class InMemoryChannel : IHostChannel
+{
+    readonly IRegistration _registration;
+    readonly byte[] _handshakeReply;
+    readonly Queue<byte[]> _toDaemon = new();
+    int _readFd = -1;
+    int _writeFd = -1;
+
+    /// <param name="handshakeReply">What the kernel queues after a valid registration.</param>
+    public InMemoryChannel(IRegistration registration, byte[] handshakeReply)
+    {
+        _registration = registration;
+        _handshakeReply = handshakeReply;
+    }
+
+    public string Description => "in-memory";
+    public bool InHandshake { get; private set; }
+    public int PollFd => _readFd;
+    public bool IsOpen => _readFd >= 0;
+
+    /// <summary>Every registration message written, in order.</summary>
+    public List<byte[]> Registrations { get; } = new();
+    /// <summary>Every reply written, in order.</summary>
+    public List<byte[]> Replies { get; } = new();
+    public int Opens { get; private set; }
+
+    /// <summary>errno for the next Open (e.g. EBUSY); 0 succeeds.</summary>
+    public int FailNextOpenWith { get; set; }
+    /// <summary>errno for the next reply write (e.g. EINVAL after a kernel timeout); 0 succeeds.</summary>
+    public int FailNextSendWith { get; set; }
+    /// <summary>Invoked after each reply or failure, so a test can queue the next request or stop.</summary>
+    public Action<InMemoryChannel>? AfterSend { get; set; }
+
+    public void QueueFromHost(byte[] message)
+    {
+        _toDaemon.Enqueue(message);
+        Wake();
+    }
+
+    public ChannelResult Open()
+    {
+        Opens++;
+        if (FailNextOpenWith != 0)
+        {
+            int e = FailNextOpenWith;
+            FailNextOpenWith = 0;
+            return e == Errno.EBUSY ? new ChannelResult(ChannelEvent.Busy, 0, e) : ChannelResult.Failed(e);
+        }
+        int* fds = stackalloc int[2];
+        LibC.pipe2(fds, LibC.O_CLOEXEC | LibC.O_NONBLOCK);
+        _readFd = fds[0];
+        _writeFd = fds[1];
+        var request = new byte[_registration.RequestSize];
+        _registration.WriteRequest(request);
+        Registrations.Add(request);
+        InHandshake = true;
+        // The kernel queues its reply ahead of any host request.
+        var pending = new List<byte[]>(_toDaemon);
+        _toDaemon.Clear();
+        _toDaemon.Enqueue(_handshakeReply);
+        foreach (byte[] m in pending) _toDaemon.Enqueue(m);
+        Wake();
+        return ChannelResult.Ok();
+    }
+
+    public ChannelResult Receive(Span<byte> buffer)
+    {
+        byte drain;
+        while (LibC.read(_readFd, &drain, 1) > 0) { }
+        if (_toDaemon.Count == 0) return ChannelResult.Failed(Errno.EAGAIN);
+        byte[] m = _toDaemon.Peek();
+        if (buffer.Length < m.Length) return ChannelResult.Failed(Errno.EINVAL);  // stays queued
+        _toDaemon.Dequeue();
+        if (_toDaemon.Count > 0) Wake();
+        m.CopyTo(buffer);
+        if (InHandshake)
+        {
+            switch (_registration.Check(m, out string version))
+            {
+                case HandshakeOutcome.Accepted:
+                    InHandshake = false;
+                    return new ChannelResult(ChannelEvent.Registered, m.Length, 0, version);
+                case HandshakeOutcome.Rejected:
+                    return new ChannelResult(ChannelEvent.HandshakeRejected, m.Length);
+            }
+        }
+        return ChannelResult.Ok(m.Length);
+    }
+
+    public ChannelResult Send(ReadOnlySpan<byte> reply)
+    {
+        ChannelResult result;
+        if (FailNextSendWith != 0)
+        {
+            result = ChannelResult.Failed(FailNextSendWith);
+            FailNextSendWith = 0;
+        }
+        else
+        {
+            Replies.Add(reply.ToArray());
+            result = ChannelResult.Ok(reply.Length);
+        }
+        AfterSend?.Invoke(this);
+        return result;
+    }
+
+    void Wake()
+    {
+        if (_writeFd < 0) return;
+        byte b = 1;
+        LibC.write(_writeFd, &b, 1);
+    }
+
+    public void Close()
+    {
+        if (_readFd >= 0) { LibC.close(_readFd); LibC.close(_writeFd); }
+        _readFd = _writeFd = -1;
+        InHandshake = false;
+        _toDaemon.Clear();   // like the kernel: unread messages are discarded on release
+    }
+
+    public void Dispose() => Close();
+}
