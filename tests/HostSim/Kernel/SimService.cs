@@ -54,6 +54,9 @@ public abstract class SimService
     /// <summary>Successful opens so far (a restarted daemon adds one).</summary>
     public int Opens { get; private set; }
 
+    /// <summary>Reads blocked in the device waiting for a message.</summary>
+    public int PendingReads { get { lock (_gate) return _reads.Count; } }
+
     /// <summary>Completed registrations (the daemon read the kernel's reply).</summary>
     public int Registrations { get; private set; }
 

@@ -80,6 +80,9 @@ public sealed class Sandbox : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>Builds the sandbox against <paramref name="host"/>'s kernel and starts the program.</summary>
+    public static Sandbox Start(Host.SimHost host, SandboxSpec spec) => Start(host.Kernel, spec);
+
     /// <summary>Builds the sandbox and starts the program. Throws if the launcher cannot run.</summary>
     public static Sandbox Start(SimKernel kernel, SandboxSpec spec)
     {
