@@ -278,8 +278,10 @@ public abstract class SimService
             return;
         }
         // O_NONBLOCK is ignored, as by the kernel: the read waits for a message.
-        _reads.Add(new PendingRead(connection, unique, size));
+        var read = new PendingRead(connection, unique, size);
+        _reads.Add(read);
         Deliver();
+        if (_reads.Contains(read)) Note("read of " + size + " B blocks until the host sends");
     }
 
     internal int Write(ulong fh, ReadOnlySpan<byte> data)
