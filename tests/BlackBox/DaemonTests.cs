@@ -2,7 +2,7 @@ using System;
 using System.Threading.Tasks;
 using HvDaemons.HostSim.Host;
 using HvDaemons.HostSim.Kernel;
-using HvDaemons.HostSim.Sandbox;
+using HvDaemons.HostSim.Sandboxing;
 using HvDaemons.Wire;
 using Xunit;
 

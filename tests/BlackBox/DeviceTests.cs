@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using HvDaemons.HostSim.Host;
 using HvDaemons.HostSim.Kernel;
-using HvDaemons.HostSim.Sandbox;
+using HvDaemons.HostSim.Sandboxing;
 using HvDaemons.Wire;
 using Xunit;
 
@@ -105,7 +105,7 @@ public sealed class DeviceTests
     public void Without_a_daemon_VSS_and_FCOPY_fail_at_once_and_KVP_waits_in_the_ring()
     {
         BlackBoxEnvironment.RequireSandbox();
-        var host = new SimHost();
+        var host = new SimHost(new SimKernelOptions { AllowFreeze = true });   // no daemon here to freeze anything
         VssReply freeze = host.Vss.Freeze();
         Assert.Equal((HvStatus.E_FAIL, AnswerSource.NoDaemon), (freeze.Status, freeze.Source!.Value));
         VssReply dm = host.Vss.GetDmInfo();

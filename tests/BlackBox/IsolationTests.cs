@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using HvDaemons.HostSim.Host;
-using HvDaemons.HostSim.Sandbox;
+using HvDaemons.HostSim.Sandboxing;
 using HvDaemons.Wire;
 using Xunit;
 

@@ -13,6 +13,12 @@ public sealed record SimKernelOptions
     public TimeSpan VssTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Every FCOPY op.</summary>
     public TimeSpan FcopyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// FREEZE makes a real VSS daemon freeze every filesystem it can see, and a sandbox sees
+    /// the machine's own root unless it pivoted into a root the test built. Only such tests
+    /// (or tests without a daemon) may set this.
+    /// </summary>
+    public bool AllowFreeze { get; init; }
     /// <summary>The version string the kernel hands the KVP daemon at registration.</summary>
     public string KvpKernelVersion { get; init; } = "3.1";
     /// <summary>Which device nodes exist (fcopy's char device is gone since 6.10).</summary>

@@ -17,6 +17,9 @@ public sealed class VssKernel : SimService
     /// zero except the operation.</summary>
     public Task<DeviceAnswer> Submit(byte op)
     {
+        if (op == VssOp.Freeze && !_options.AllowFreeze)
+            throw new InvalidOperationException("VSS FREEZE refused: it would freeze the filesystems the sandbox sees, "
+                + "including the machine's root. Pivot the sandbox into a root the test built and set SimKernelOptions.AllowFreeze.");
         byte[] message = new byte[VssLayout.MessageSize];
         message[VssLayout.Operation] = op;
         TimeSpan timeout = op == VssOp.Freeze ? _options.VssFreezeTimeout : _options.VssTimeout;

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Text;
 
-namespace HvDaemons.HostSim.Sandbox;
+namespace HvDaemons.HostSim.Sandboxing;
 
 /// <summary>
 /// Writes the shell script that builds the sandbox inside `unshare --mount`: a tmpfs /dev

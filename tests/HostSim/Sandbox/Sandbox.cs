@@ -7,7 +7,7 @@ using System.Threading;
 using HvDaemons.HostSim.Fuse;
 using HvDaemons.HostSim.Kernel;
 
-namespace HvDaemons.HostSim.Sandbox;
+namespace HvDaemons.HostSim.Sandboxing;
 
 /// <summary>
 /// A program (normally a daemon binary) running in its own mount namespace against the

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 
-namespace HvDaemons.HostSim.Sandbox;
+namespace HvDaemons.HostSim.Sandboxing;
 
 /// <summary>A mount made inside the sandbox's private mount namespace.</summary>
 public abstract record SandboxMount(string Target)

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 
-namespace HvDaemons.HostSim.Sandbox;
+namespace HvDaemons.HostSim.Sandboxing;
 
 /// <summary>One syslog datagram, split the way a reader wants it.</summary>
 public sealed record SyslogLine(int Priority, string Ident, string Message)

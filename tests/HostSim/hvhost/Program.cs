@@ -1,14 +1,40 @@
 using System;
-using HvDaemons.HostSim.Kernel;
-using HvDaemons.HostSim.Sandbox;
+using HvDaemons.HostSim;
+using HvDaemons.HostSim.Cli;
 
-var kernel = new SimKernel(new SimKernelOptions { KvpTimeout = TimeSpan.FromSeconds(2) });
-kernel.Kvp.Event += l => Console.WriteLine("kvp: " + l);
-using var sb = Sandbox.Start(kernel, SandboxSpec.ForDaemon(args[0], "hv_kvp_daemon"));
-bool ok = kernel.Kvp.WaitReady(TimeSpan.FromSeconds(10));
-Console.WriteLine("ready " + ok); if (!ok) { Console.WriteLine(sb.Describe()); return 1; }
-byte[] m = new byte[7432]; m[0] = 0; m[1] = 0;
-var a = kernel.Kvp.Submit(m).Result;
-Console.WriteLine(a.Status.ToString("X") + " " + a.Source);
-Console.WriteLine(sb.Describe());
-return 0;
+// hvhost: the simulated Hyper-V host on the command line.
+//   hvhost demo [--bin DIR]   run each daemon against the simulated host and print a transcript
+const string Usage = """
+    usage: hvhost demo [--bin DIR]
+      Starts hv_kvp_daemon, hv_vss_daemon and hv_fcopy_daemon from DIR (default out/linux-x64),
+      each in a private mount namespace against the simulated /dev/vmbus devices, plays the
+      Windows host, and prints what the host asked, what the daemon answered, the files it left
+      and its syslog lines. Needs root, /dev/fuse and util-linux. Exit status 0 on success.
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine(Usage);
+    return args.Length == 0 ? 1 : 0;
+}
+if (args[0] != "demo")
+{
+    Console.Error.WriteLine("hvhost: unknown command '" + args[0] + "'\n" + Usage);
+    return 1;
+}
+string bin = "out/linux-x64";
+for (int i = 1; i < args.Length; i++)
+{
+    if (args[i] == "--bin" && i + 1 < args.Length) bin = args[++i];
+    else
+    {
+        Console.Error.WriteLine("hvhost demo: unexpected argument '" + args[i] + "'\n" + Usage);
+        return 1;
+    }
+}
+if (SandboxSupport.WhyUnavailable() is string why)
+{
+    Console.Error.WriteLine("hvhost demo: cannot run sandboxes here: " + why);
+    return 2;
+}
+return new Demo(bin).Run();
