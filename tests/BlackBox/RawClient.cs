@@ -6,7 +6,7 @@ using Xunit;
 namespace HvDaemons.BlackBox;
 
 /// <summary>
-/// A tiny C client for device tests without a daemon, compiled with gcc once per run. It
+/// A tiny C client for device tests without a daemon, compiled with gcc once per run into the test output directory. It
 /// executes its arguments as a script and prints one line per step, e.g.
 /// <c>open /dev/vmbus/hv_vss write 0 11 0 read 0 2</c> prints "open 0", "write EINVAL", ...
 /// Steps: open P | opennb P | write I LEN BYTE0 | read I LEN | alarmread I LEN | poll I MS | close I.
@@ -104,7 +104,9 @@ public static class RawClient
 
     static string Compile()
     {
-        string dir = Directory.CreateTempSubdirectory("hvsim-rawclient-").FullName;
+        // Next to the test assembly: rebuilt once per run, no litter in /tmp.
+        string dir = System.IO.Path.Combine(AppContext.BaseDirectory, "rawclient");
+        Directory.CreateDirectory(dir);
         string c = System.IO.Path.Combine(dir, "rawclient.c");
         string exe = System.IO.Path.Combine(dir, "rawclient");
         File.WriteAllText(c, Source);
