@@ -6,9 +6,11 @@ namespace HvDaemons.Kvp.Pool;
 /// <summary>Keeping the image equal to the file: open, lock, detect change, reload, write.</summary>
 internal sealed partial class KvpPool
 {
-    // A stamp younger than this may still change without its mtime moving (two writes in one
-    // coarse timestamp tick, or a filesystem with 1-2 s granularity); such a stamp is not trusted.
-    const long RacyWindowNs = 2_000_000_000;
+    // A stamp younger than this may still change without its mtime moving: two writes within
+    // one tick of the kernel's coarse clock (<= 10 ms at HZ=100), or, where the filesystem keeps
+    // whole seconds (nanoseconds read as 0), within one to two seconds. Such a stamp is not trusted.
+    const long RacyWindowNs = 50_000_000;
+    const long CoarseFsRacyWindowNs = 2_000_000_000;
 
     FileStamp _stamp;
     bool _trusted;
@@ -108,7 +110,7 @@ internal sealed partial class KvpPool
     {
         long nowNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
         long mtimeNs = stamp.MtimeSec * 1_000_000_000 + stamp.MtimeNsec;
-        return mtimeNs > nowNs - RacyWindowNs;
+        return mtimeNs > nowNs - (stamp.MtimeNsec == 0 ? CoarseFsRacyWindowNs : RacyWindowNs);
     }
 
     bool Write(ReadOnlySpan<byte> bytes, long offset, string op)
