@@ -27,8 +27,11 @@ public sealed record KvpPaths(string PoolDirectory, string ScriptsDirectory)
     public string[] LeaseDirectories { get; init; } =
         ["/var/lib/NetworkManager", "/var/lib/dhcp", "/var/lib/dhclient", "/var/lib/dhcpcd", "/run/dhcpcd"];
 
-    /// <summary>Longest a helper script may run before it is killed.</summary>
+    /// <summary>Longest a query script (hv_get_dns_info, hv_get_dhcp_info) may run before it is killed.</summary>
     public int ScriptTimeoutMs { get; init; } = 10_000;
+
+    /// <summary>Longest hv_set_ifconfig may run (it restarts the interface); below the kernel's 30 s wait.</summary>
+    public int SetScriptTimeoutMs { get; init; } = 25_000;
 
     public string Script(string name) => ScriptsDirectory.TrimEnd('/') + "/" + name;
 }
