@@ -129,6 +129,23 @@ public class GetIpInfoTests
             Assert.Equal(Msg.S_OK, Msg.Status(auto4));
             Assert.Equal("NetworkAddressIPv4", Msg.EnumKey(auto4));
             Assert.Equal("192.0.2.10;198.51.100.7;203.0.113.99", Msg.EnumValue(auto4));
+
+            // With the distribution's scripts present they win, and get the interface name.
+            string args = Path.Combine(t.Root, "dns-args");
+            t.Script("hv_get_dns_info", $"#!/bin/sh\necho \"$1\" > '{args}'\necho 10.9.9.9\necho fd00::99\n");
+            t.Script("hv_get_dhcp_info", "#!/bin/sh\necho Disabled\n");
+            byte[] again = Msg.IpInfo(4, mac);
+            var second = new Thread(() =>
+            {
+                using var fd = File.OpenHandle($"/run/netns/{ns}");
+                if (setns((int)fd.DangerousGetHandle(), 0x40000000) == 0) service.Handle(again, again.Length);
+            });
+            second.Start();
+            second.Join();
+            Assert.Equal(Msg.S_OK, Msg.Status(again));
+            Assert.Equal("10.9.9.9;fd00::99;", Msg.DnsAddr(again));
+            Assert.Equal(0, again[261]);
+            Assert.Equal("hvk1\n", File.ReadAllText(args));
         }
         finally
         {
@@ -137,12 +154,9 @@ public class GetIpInfoTests
     }
 
     [Fact]
-    public void QueryScriptsRunWithoutAShellAndWin()
+    public void ScriptArgumentsAreNeverInterpretedByAShell()
     {
         using var t = new TempPools();
-        t.Write("sys/class/net/lo/address", "00:00:00:00:00:00\n");
-        // loopback is skipped by the gatherer, so use a fixture interface that has no addresses:
-        // the scripts are then not needed; check them through a direct run instead.
         string args = Path.Combine(t.Root, "args");
         string script = t.Script("hv_get_dns_info", $"#!/bin/sh\nprintf '%s|' \"$@\" > '{args}'\necho 10.1.1.1\necho fd00::1\n");
         var r = HvDaemons.Os.ChildProcess.Run(script, [script, "eth0;reboot"], 3000);
