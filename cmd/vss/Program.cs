@@ -1,22 +1,14 @@
 using System;
-using System.Runtime.InteropServices;
 using HvDaemons.Cli;
 using HvDaemons.Daemon;
 using HvDaemons.Transport;
 using HvDaemons.Vss;
-using Tmds.Linux;
 
 // hv_vss_daemon: freezes and thaws filesystems for host backups over /dev/vmbus/hv_vss.
 var spec = new CommandLineSpec("hv_vss_daemon", HasDebug: false, HelpExitCode: 0, BadOptionExitCode: 1);
 VssService? service = null;
 
-// A hangup would end the process with filesystems frozen; route it through the SIGTERM path,
-// which thaws before exit.
-using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-{
-    context.Cancel = true;
-    LibC.kill(LibC.getpid(), LibC.SIGTERM);
-});
+using var hangup = HangupAsStop.Register();
 
 try
 {
