@@ -25,10 +25,12 @@ public class FreezeNamespaceTests
     static FreezeSandbox TwoFilesystems(params SandboxMount[] more) =>
         FreezeSandbox.Start("ext4", new SandboxMount[] { new ZramMount("/mnt/xfs", "xfs") }.Concat(more).ToArray());
 
-    [Fact]
-    public void FreezeHoldsWritersUntilThaw()
+    [Theory]
+    [InlineData("xfs")]
+    [InlineData("btrfs")]
+    public void FreezeHoldsWritersUntilThaw(string fsType)
     {
-        using FreezeSandbox sb = TwoFilesystems();
+        using FreezeSandbox sb = FreezeSandbox.Start("ext4", new ZramMount("/mnt/xfs", fsType));
         sb.Send("daemon-start");
         Assert.Equal("done 0 done", sb.Send("writer-start warmup /mnt/xfs/warm") + sb.Send("writer-wait warmup 20000"));
 
