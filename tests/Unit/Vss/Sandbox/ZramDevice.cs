@@ -78,7 +78,7 @@ public sealed class ZramDevice : IDisposable
             _swept = true;
             foreach (string file in Directory.GetFiles(Ledger, "zram*"))
             {
-                string[] f = File.ReadAllText(file).Split(' ');
+                string[] f = File.ReadAllText(file).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
                 if (f.Length != 3 || !int.TryParse(System.IO.Path.GetFileName(file)[4..], out int id)) continue;
                 int pid = int.Parse(f[0]);
                 if (pid == Environment.ProcessId || StartTime(pid) == f[1]) continue;   // owner still alive
