@@ -134,6 +134,16 @@ public class LayoutOracleTests
     }
 
     [Fact]
+    public void FreezeIoctlsMatchHeader()
+    {
+        AssertAll(new (string, long)[]
+        {
+            ("FIFREEZE", HvDaemons.Os.FsFreeze.FIFREEZE),
+            ("FITHAW", HvDaemons.Os.FsFreeze.FITHAW),
+        });
+    }
+
+    [Fact]
     public void FcopyMessagesMatchHeader()
     {
         AssertAll(new (string, long)[]
