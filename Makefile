@@ -3,12 +3,17 @@
 #   make demo       build, then run each daemon against the simulated Hyper-V host
 #   make test       build, then run every test (unit and black-box)
 #   make bench      print start-up, memory, size and throughput figures
+#   make fuzz       message storms against the daemons, then every fuzz target for FUZZ_SECONDS;
+#                   writes docs/robustness.md
 #   make clean
 
 RID ?= linux-x64
 OUT ?= out/$(RID)
 
-.PHONY: all build demo test bench clean
+FUZZ_SECONDS ?= 60
+STORM_COUNT ?= 100000
+
+.PHONY: all build demo test bench fuzz clean
 
 all: build
 
@@ -23,6 +28,10 @@ test: build
 
 bench: build
 	./bench/run.sh $(OUT)
+
+fuzz: build
+	HVD_STORM_COUNT=$(STORM_COUNT) dotnet test tests/BlackBox -c Release --filter "FullyQualifiedName~Storms"
+	dotnet run --project fuzz/HvFuzz -c Release -- --seconds $(FUZZ_SECONDS) --report docs/robustness.md
 
 clean:
 	rm -rf out

@@ -43,10 +43,31 @@ public static class RobustnessReport
             foreach (CrashRecord c in s.Crashes.Values)
                 sb.Append($"  - crash ×{c.Hits}: `{c.Signature}`{(c.SavedAs is null ? "" : " saved as " + Path.GetFileName(c.SavedAs))}\n");
         }
-        sb.Append('\n').Append(Storms(stormDirectory));
+        sb.Append('\n').Append(Storms(stormDirectory)).Append('\n').Append(Usage);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, sb.ToString());
     }
+
+    const string Usage = """
+        ## How it works and how to run it
+
+        * `make fuzz` (FUZZ_SECONDS per target, default 60; STORM_COUNT storm messages, default
+          100,000) runs the storms, then every target, and rewrites this file.
+        * `dotnet run --project fuzz/HvFuzz -c Release -- --target kvp-handle --inputs 1000000 --seed 3`
+          runs one target; `--list` names them; `--replay FILE --target NAME` replays one input.
+        * Seeds are built in code per target, plus files under `fuzz/corpus/<target>/`. Mutations are
+          AFL-style havoc (bit flips, interesting integers at the length fields, block insert/delete/
+          duplicate, tokens, splices); an input with a new behaviour (status, log template, counts)
+          joins the corpus. Same seed, same inputs.
+        * Crash inputs go to `fuzz/crashes/<target>/` (ignored by git); a fixed crash's input is kept
+          in `fuzz/corpus/<target>/` and replayed by the unit tests (`FuzzSmokeTests`), which also run
+          every target for 3,000 inputs with a fixed seed in `make test`.
+        * A hang (one input over 5 s) saves the input and stops the run with status 3.
+        * No input can reach a real FIFREEZE: the VSS targets use an in-memory freezer and stat();
+          the storm never sends FREEZE (the simulated kernel refuses it outside a pivoted test root).
+        * Storm count in `make test`: `HVD_STORM_COUNT`, default 20,000 per daemon.
+
+        """;
 
     static string Storms(string? dir)
     {

@@ -17,16 +17,25 @@ public sealed class VssKernel : SimService
     /// zero except the operation.</summary>
     public Task<DeviceAnswer> Submit(byte op)
     {
+        byte[] message = new byte[VssLayout.MessageSize];
+        message[VssLayout.Operation] = op;
+        return SubmitRaw(message);
+    }
+
+    /// <summary>Any 12 bytes as the message the daemon reads (reserved and flags fields
+    /// included); FREEZE is refused on the same terms as <see cref="Submit"/>.</summary>
+    public Task<DeviceAnswer> SubmitRaw(byte[] message)
+    {
+        if (message.Length != VssLayout.MessageSize) throw new ArgumentException("hv_vss_msg must be 12 bytes");
+        byte op = message[VssLayout.Operation];
         if (op == VssOp.Freeze && !_options.AllowFreeze)
             throw new InvalidOperationException("VSS FREEZE refused: it would freeze the filesystems the sandbox sees, "
                 + "including the machine's root. Pivot the sandbox into a root the test built and set SimKernelOptions.AllowFreeze.");
-        byte[] message = new byte[VssLayout.MessageSize];
-        message[VssLayout.Operation] = op;
         TimeSpan timeout = op == VssOp.Freeze ? _options.VssFreezeTimeout : _options.VssTimeout;
-        return SubmitFromHost(op, message, timeout, "VSS " + VssOp.Name(op));
+        return SubmitFromHost(op, (byte[])message.Clone(), timeout, "VSS " + VssOp.Name(op));
     }
 
-    static bool ReachesDaemon(byte op) => op is VssOp.Freeze or VssOp.Thaw or VssOp.HotBackup;
+    bool ReachesDaemon(byte op) => op is VssOp.Freeze or VssOp.Thaw or VssOp.HotBackup || _options.VssForwardEveryOp;
 
     private protected override Routing Route(byte operation, out uint status)
     {
