@@ -12,4 +12,4 @@ var spec = asUio
     : new CommandLineSpec("hv_fcopy_daemon", HasDebug: false, HelpExitCode: 1, BadOptionExitCode: 1);
 return DaemonMain.Run(spec, args, _ => "HV_FCOPY", "starting", (options, log) =>
     new DaemonWiring(new CharDeviceChannel("/dev/vmbus/hv_fcopy", new FcopyRegistration()),
-                     new FcopyService(log)));
+                     new FcopyService(log, NameEncoding.Utf8)));
