@@ -62,7 +62,11 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     {
         Close();
         ChannelResult located = _locator.Locate(out UioLocation where);
-        if (located.Event != ChannelEvent.Ok) return located;
+        if (located.Event != ChannelEvent.Ok)
+        {
+            _log.Err(located.Detail ?? "uio fcopy device not found");
+            return located;
+        }
 
         SysResult r = _openDevice(where.DevicePath, out IUioDevice? device);
         if (!r.Ok)
