@@ -8,6 +8,5 @@ var spec = new CommandLineSpec("hv_kvp_daemon", HasDebug: true, HelpExitCode: 0,
 return DaemonMain.Run(spec, args, _ => "KVP", "KVP starting", (options, log) =>
 {
     var service = KvpService.Create(KvpPaths.Default, log);
-    if (service is null) return null;
     return new DaemonWiring(new CharDeviceChannel("/dev/vmbus/hv_kvp", new KvpRegistration()), service);
 });

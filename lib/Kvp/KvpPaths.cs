@@ -1,7 +1,37 @@
 namespace HvDaemons.Kvp;
 
-/// <summary>Where the KVP daemon reads and writes; defaults are upstream's, tests point elsewhere.</summary>
+/// <summary>
+/// Everything the KVP daemon reads, writes or runs, by path. Defaults are upstream's (and the
+/// usual Linux locations); tests point them at a temporary tree.
+/// </summary>
 public sealed record KvpPaths(string PoolDirectory, string ScriptsDirectory)
 {
     public static KvpPaths Default { get; } = new("/var/lib/hyperv", "/usr/libexec/hypervkvpd");
+
+    /// <summary>Where SET_IP_INFO writes ifcfg-&lt;if&gt; and &lt;if&gt;.nmconnection (upstream: the pool directory).</summary>
+    public string ConfigDirectory { get; init; } = PoolDirectory;
+
+    public string SysClassNet { get; init; } = "/sys/class/net";
+    public string ProcNet { get; init; } = "/proc/net";
+    public string ResolvConf { get; init; } = "/etc/resolv.conf";
+    public string ResolvedConf { get; init; } = "/run/systemd/resolve/resolv.conf";
+    public string OsRelease { get; init; } = "/etc/os-release";
+
+    /// <summary>Holds the legacy SuSE-release / redhat-release files.</summary>
+    public string EtcDirectory { get; init; } = "/etc";
+
+    /// <summary>systemd-networkd's per-ifindex DHCP lease files.</summary>
+    public string NetworkdLeases { get; init; } = "/run/systemd/netif/leases";
+
+    /// <summary>Where NetworkManager, dhclient and dhcpcd keep lease files named after the interface.</summary>
+    public string[] LeaseDirectories { get; init; } =
+        ["/var/lib/NetworkManager", "/var/lib/dhcp", "/var/lib/dhclient", "/var/lib/dhcpcd", "/run/dhcpcd"];
+
+    /// <summary>Longest a query script (hv_get_dns_info, hv_get_dhcp_info) may run before it is killed.</summary>
+    public int ScriptTimeoutMs { get; init; } = 10_000;
+
+    /// <summary>Longest hv_set_ifconfig may run (it restarts the interface); below the kernel's 30 s wait.</summary>
+    public int SetScriptTimeoutMs { get; init; } = 25_000;
+
+    public string Script(string name) => ScriptsDirectory.TrimEnd('/') + "/" + name;
 }

@@ -1,22 +1,52 @@
 using System;
 using System.Buffers.Binary;
 using HvDaemons.Daemon;
+using HvDaemons.Kvp.Auto;
+using HvDaemons.Kvp.Net;
+using HvDaemons.Kvp.Pool;
 using HvDaemons.Logging;
 using HvDaemons.Wire;
 
 namespace HvDaemons.Kvp;
 
-/// <summary>KVP request dispatch (initial: answers every request with a defined failure).</summary>
-public sealed class KvpService : IServiceHandler
+/// <summary>
+/// The KVP daemon's request handler: pools 0-4 (file-backed, pool 2's enumeration generated),
+/// GET_IP_INFO and SET_IP_INFO. Every request gets a status; nothing a request or a file holds
+/// can stop the daemon.
+/// </summary>
+public sealed partial class KvpService : IServiceHandler, IDisposable
 {
     readonly Logger _log;
+    readonly KvpPool[] _pools = new KvpPool[KvpPoolId.Count];
+    readonly AutoPool _auto;
+    readonly IpInfoService _ipInfo;
 
-    KvpService(Logger log) => _log = log;
+    KvpService(KvpPaths paths, Logger log)
+    {
+        _log = log;
+        for (int i = 0; i < _pools.Length; i++) _pools[i] = new KvpPool(paths.PoolDirectory, i, log);
+        _auto = new AutoPool(new HostFacts(paths), () => LicVersion);
+        _ipInfo = new IpInfoService(paths, log);
+    }
 
-    public static KvpService? Create(KvpPaths paths, Logger log) => new(log);
+    /// <summary>Opens (creating if needed) and loads every pool. A pool that cannot be loaded
+    /// now is logged and retried on its next request: the daemon starts anyway.</summary>
+    public static KvpService Create(KvpPaths paths, Logger log)
+    {
+        var service = new KvpService(paths, log);
+        if (log.DebugEnabled) log.Info("Logging debug info in syslog(debug)");
+        foreach (KvpPool pool in service._pools)
+        {
+            if (!pool.Load()) continue;
+            pool.DumpForDebug();
+        }
+        return service;
+    }
 
     public int MaxMessageSize => KvpLayout.MessageSize;
     public string LicVersion { get; private set; } = "Unknown version";
+
+    internal KvpPool PoolFor(int number) => _pools[number];
 
     public void OnRegistered(string version)
     {
@@ -26,11 +56,59 @@ public sealed class KvpService : IServiceHandler
 
     public int Handle(Span<byte> buffer, int length)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer[KvpLayout.Error..], HvStatus.E_FAIL);
+        Span<byte> msg = buffer[..KvpLayout.MessageSize];
+        if (length < KvpLayout.MessageSize)
+        {
+            // The transport only hands over whole messages; anything shorter is not one.
+            _log.Err($"request of {length} bytes is shorter than a KVP message ({KvpLayout.MessageSize}); answered HV_E_FAIL");
+            msg[Math.Max(0, length)..].Clear();
+            return Reply(msg, HvStatus.E_FAIL);
+        }
+        byte op = msg[KvpLayout.Operation];
+        byte pool = msg[KvpLayout.Pool];
+        uint status = Dispatch(msg, op, pool);
+        return Reply(msg, status);
+    }
+
+    uint Dispatch(Span<byte> msg, byte op, byte pool)
+    {
+        switch (op)
+        {
+            case KvpOp.GetIpInfo:
+                return _ipInfo.Get(msg);
+            case KvpOp.SetIpInfo:
+                return _ipInfo.Set(msg);
+            case KvpOp.Get or KvpOp.Set or KvpOp.Delete or KvpOp.Enumerate:
+                if (pool >= KvpPoolId.Count)
+                {
+                    _log.Err($"{KvpOp.Name(op)}: pool {pool} does not exist; answered HV_S_CONT");
+                    return HvStatus.S_CONT;
+                }
+                return op switch
+                {
+                    KvpOp.Get => Get(msg, pool),
+                    KvpOp.Set => Set(msg, pool),
+                    KvpOp.Delete => Delete(msg, pool),
+                    _ => Enumerate(msg, pool),
+                };
+            default:
+                _log.Err($"unknown operation {op} (pool {pool}); answered HV_E_FAIL");
+                return HvStatus.E_FAIL;
+        }
+    }
+
+    static int Reply(Span<byte> msg, uint status)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(msg[KvpLayout.Error..], status);
         return KvpLayout.MessageSize;
     }
 
     public void OnReset(ResetReason reason) { }
     public int TimerDueMs() => -1;
     public void OnTimer() { }
+
+    public void Dispose()
+    {
+        foreach (KvpPool p in _pools) p.Dispose();
+    }
 }

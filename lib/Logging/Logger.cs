@@ -31,6 +31,13 @@ public abstract class Logger
 
     /// <summary>Sends whatever was held back (see <see cref="SyslogLogger"/>); no-op by default.</summary>
     public virtual void Flush() { }
+
+    /// <summary>
+    /// While true, no line may be written to a local file or terminal (the VSS daemon sets it
+    /// while filesystems are frozen: such a write could block until the thaw). Lines that
+    /// cannot go to the syslog socket are held and written once it is cleared.
+    /// </summary>
+    public virtual bool DeferLocalOutput { get; set; }
 }
 
 /// <summary>Lines to standard error, used when /dev/log is missing.</summary>

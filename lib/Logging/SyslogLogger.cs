@@ -11,7 +11,8 @@ namespace HvDaemons.Logging;
 /// Sends never block: a line that would block (or finds no listener) is held in a small queue
 /// and retried on the next line or <see cref="Flush"/>. The VSS daemon relies on that while
 /// filesystems are frozen: a blocked log write must not hold up a thaw. When the socket does
-/// not exist at all, lines go to stderr instead.
+/// not exist at all, lines go to stderr instead, except while <see cref="Logger.DeferLocalOutput"/>
+/// is set: then they wait in memory, since stderr may be a file on a frozen disk.
 /// </summary>
 public sealed unsafe class SyslogLogger : Logger, IDisposable
 {
@@ -22,6 +23,8 @@ public sealed unsafe class SyslogLogger : Logger, IDisposable
     readonly string _ident;
     readonly string _socketPath;
     readonly Queue<byte[]> _pending = new();
+    readonly Queue<(LogLevel Level, string Message)> _deferredLocal = new();
+    bool _deferLocal;
     int _fd = -1;
 
     public SyslogLogger(string ident, string socketPath = "/dev/log")
@@ -38,11 +41,33 @@ public sealed unsafe class SyslogLogger : Logger, IDisposable
         byte[] datagram = Format(level, message);
         if (!Connect())
         {
+            if (_deferLocal)
+            {
+                if (_deferredLocal.Count >= MaxPending) Dropped++;
+                else _deferredLocal.Enqueue((level, message));
+                return;
+            }
             Console.Error.WriteLine(_ident + ": " + message);
             return;
         }
         Flush();
         if (_pending.Count > 0 || !TrySend(datagram)) Hold(datagram);
+    }
+
+    public override bool DeferLocalOutput
+    {
+        get => _deferLocal;
+        set
+        {
+            _deferLocal = value;
+            if (value) return;
+            // Held lines go out in order, to syslog if it came back, else to stderr.
+            while (_deferredLocal.Count > 0)
+            {
+                var (level, message) = _deferredLocal.Dequeue();
+                Emit(level, message);
+            }
+        }
     }
 
     public override void Flush()

@@ -1,34 +1,185 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using HvDaemons.Daemon;
 using HvDaemons.Logging;
+using HvDaemons.Os;
 using HvDaemons.Wire;
 
 namespace HvDaemons.Vss;
 
-/// <summary>VSS request dispatch (initial: HOT_BACKUP only; freeze and thaw follow).</summary>
-public sealed class VssService(VssPaths paths, Logger log) : IServiceHandler
+/// <summary>
+/// VSS request dispatch (fact sheet §5.2) over the freeze engine, plus what upstream lacks:
+/// whatever this process froze is thawed on shutdown, on reopen and by a watchdog when no THAW
+/// comes within the kernel's FREEZE timeout; and nothing is written to local files while frozen.
+/// </summary>
+public sealed class VssService : IServiceHandler
 {
+    readonly VssPaths _paths;
+    readonly Logger _log;
+    readonly VssSettings _settings;
+    readonly Freezer _freezer;
+    readonly LoopDetector _loops;
+    readonly Func<long> _nowMs;
+    long _thawDueAt;       // watchdog deadline, valid while _freezer holds something
+    bool _thawFailed;      // a thaw failed; retry on the timer
+
+    public VssService(VssPaths paths, Logger log, VssSettings? settings = null, IFreezeOps? ops = null,
+                      DeviceLookup? lookup = null, Func<long>? nowMs = null)
+    {
+        _paths = paths;
+        _log = log;
+        _settings = settings ?? VssSettings.Default;
+        _freezer = new Freezer(ops ?? new KernelFreezeOps());
+        _loops = new LoopDetector(paths.SysDevBlock, log, lookup);
+        _nowMs = nowMs ?? (() => Environment.TickCount64);
+    }
+
     public int MaxMessageSize => VssLayout.MessageSize;
 
-    public VssPaths Paths => paths;
+    public VssPaths Paths => _paths;
 
-    public void OnRegistered(string version) => log.Info("VSS: kernel module version: " + version);
+    /// <summary>Filesystems this process holds frozen.</summary>
+    public int FrozenCount => _freezer.HeldCount;
+
+    public void OnRegistered(string version) => _log.Info("VSS: kernel module version: " + version);
 
     public int Handle(Span<byte> buffer, int length)
     {
-        byte op = buffer[VssLayout.Operation];
-        uint status = HvStatus.E_FAIL;
-        if (op == VssOp.HotBackup)
+        Span<byte> message = buffer[..VssLayout.MessageSize];
+        if (length != VssLayout.MessageSize)
         {
-            log.Info("VSS: op=CHECK HOT BACKUP");
-            status = HvStatus.S_OK;
+            // The kernel only sends 12 bytes; a short read leaves stale bytes behind.
+            _log.Err("VSS: request of " + length + " bytes, expected " + VssLayout.MessageSize);
+            message[Math.Clamp(length, 0, VssLayout.MessageSize)..].Clear();
         }
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer[VssLayout.Error..], status);
+        byte op = message[VssLayout.Operation];
+        bool ok = true;
+        switch (op)
+        {
+            case VssOp.Freeze:
+                ok = Freeze();
+                _log.Info("VSS: op=FREEZE: " + (ok ? "succeeded" : "failed"));
+                break;
+            case VssOp.Thaw:
+                ok = Thaw();
+                _log.Info("VSS: op=THAW: " + (ok ? "succeeded" : "failed"));
+                break;
+            case VssOp.HotBackup:
+                _log.Info("VSS: op=CHECK HOT BACKUP");
+                break;
+            default:
+                // Upstream answers unknown ops with success.
+                _log.Err("Illegal op:" + op);
+                break;
+        }
+        if (!ok)
+        {
+            _log.Err("op=" + op + " failed!");
+            _log.Err("report it with these files:");
+            _log.Err("/etc/fstab and /proc/mounts");
+        }
+        BinaryPrimitives.WriteUInt32LittleEndian(message[VssLayout.Error..], ok ? HvStatus.S_OK : HvStatus.E_FAIL);
         return VssLayout.MessageSize;
     }
 
-    public void OnReset(ResetReason reason) { }
-    public int TimerDueMs() => -1;
-    public void OnTimer() { }
+    bool Freeze()
+    {
+        if (!TryPlan(out FreezePlan? plan)) return false;
+        // Said before the first FIFREEZE, while any write is still harmless.
+        if (plan.Unfrozen.Count > 0)
+            _log.Info("VSS: not frozen (writable, cannot be frozen): " + string.Join(", ", plan.Unfrozen));
+        _log.DeferLocalOutput = true;
+        FreezeOutcome outcome = _freezer.Freeze(plan.MountPoints);
+        if (outcome.Ok)
+        {
+            _thawDueAt = _nowMs() + _settings.FreezeTimeoutMs;
+            _thawFailed = false;
+            return true;
+        }
+        AfterThaw(outcome.Rollback);
+        // Logged only now, after the thaw, as upstream does.
+        _log.Err("FREEZE of " + outcome.FailedMountPoint + " failed; error:" + Errno.Describe(outcome.Errno));
+        return false;
+    }
+
+    bool Thaw()
+    {
+        bool planned = TryPlan(out FreezePlan? plan);
+        ThawOutcome outcome = _freezer.ThawAll(planned ? plan!.MountPoints : Array.Empty<string>());
+        AfterThaw(outcome);
+        return planned && outcome.Ok;
+    }
+
+    bool TryPlan(out FreezePlan plan)
+    {
+        plan = null!;
+        if (!MountTable.TryRead(_paths.ProcMounts, out List<MountEntry> mounts, out string error))
+        {
+            _log.Err("VSS: cannot read " + _paths.ProcMounts + ": " + error);
+            return false;
+        }
+        plan = FreezePlan.Build(mounts, _loops);
+        return true;
+    }
+
+    /// <summary>Common tail of every thaw: logs a failure, and ends the no-local-writes period
+    /// once nothing is held.</summary>
+    void AfterThaw(ThawOutcome outcome)
+    {
+        _thawFailed = !outcome.Ok && _freezer.HeldCount > 0;
+        if (_freezer.HeldCount == 0) _log.DeferLocalOutput = false;
+        if (!outcome.Ok)
+            _log.Err("THAW of " + outcome.FailedMountPoint + " failed; error:" + Errno.Describe(outcome.Errno));
+    }
+
+    public void OnReset(ResetReason reason)
+    {
+        if (_freezer.HeldCount == 0) return;
+        ThawOutcome outcome = _freezer.ThawHeld();
+        // A thaw that fails on the way out is retried a few times: exiting leaves it frozen for good.
+        for (int attempt = 0; reason == ResetReason.Shutdown && !outcome.Ok && attempt < 3; attempt++)
+        {
+            int thawed = outcome.Thawed;
+            outcome = _freezer.ThawHeld();
+            outcome = outcome with { Thawed = outcome.Thawed + thawed };
+        }
+        AfterThaw(outcome);
+        if (!outcome.Ok)
+        {
+            _log.Err("failed to thaw file system: err=" + outcome.Errno);
+            return;
+        }
+        _log.Info("VSS: thawed " + outcome.Thawed + " file system(s) before "
+                  + (reason == ResetReason.Shutdown ? "exit" : "reopening the device"));
+    }
+
+    /// <summary>For the program's last-resort handler: thaw whatever is held, now.</summary>
+    public void ThawBeforeExit() => OnReset(ResetReason.Shutdown);
+
+    public int TimerDueMs()
+    {
+        if (_freezer.HeldCount == 0) return -1;
+        if (_thawFailed) return _settings.ThawRetryMs;
+        return (int)Math.Clamp(_thawDueAt - _nowMs(), 0, int.MaxValue);
+    }
+
+    public void OnTimer()
+    {
+        if (_freezer.HeldCount == 0) return;
+        if (!_thawFailed && _nowMs() < _thawDueAt) return;
+        bool retry = _thawFailed;
+        ThawOutcome outcome = _freezer.ThawHeld();
+        AfterThaw(outcome);
+        if (!outcome.Ok)
+        {
+            _log.Err("failed to thaw file system: err=" + outcome.Errno);
+            return;
+        }
+        if (retry)
+            _log.Info("VSS: thawed " + outcome.Thawed + " file system(s) on retry");
+        else
+            _log.Warning("VSS: no THAW within " + _settings.FreezeTimeoutMs / 1000.0 + " s of FREEZE; watchdog thawed "
+                         + outcome.Thawed + " file system(s)");
+    }
 }

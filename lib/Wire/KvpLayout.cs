@@ -56,6 +56,12 @@ public static class KvpLayout
     public const int RegisterVersion = Body;
     public const int RegisterVersionLength = 512;
 
+    // One record of a pool file (/var/lib/hyperv/.kvp_pool_N): key field then value field,
+    // each a NUL-terminated string, no header, no padding.
+    public const int PoolRecordKey = 0;
+    public const int PoolRecordValue = PoolRecordKey + MaxKeySize;
+    public const int PoolRecordSize = PoolRecordValue + MaxValueSize;
+
     /// <summary>sizeof(struct hv_kvp_msg): the body union is padded to a 4-byte multiple.</summary>
     public const int MessageSize = 7432;
 }

@@ -87,6 +87,8 @@ public class LayoutOracleTests
             ("MAX_ADAPTER_ID_SIZE", KvpLayout.MaxAdapterIdSize),
             ("MAX_IP_ADDR_SIZE", KvpLayout.MaxIpAddrSize),
             ("MAX_GATEWAY_SIZE", KvpLayout.MaxGatewaySize),
+            ("HV_KVP_EXCHANGE_MAX_KEY_SIZE + HV_KVP_EXCHANGE_MAX_VALUE_SIZE", KvpLayout.PoolRecordSize),
+            ("HV_KVP_EXCHANGE_MAX_KEY_SIZE", KvpLayout.PoolRecordValue),
             ("KVP_OP_GET", KvpOp.Get), ("KVP_OP_SET", KvpOp.Set), ("KVP_OP_DELETE", KvpOp.Delete),
             ("KVP_OP_ENUMERATE", KvpOp.Enumerate), ("KVP_OP_GET_IP_INFO", KvpOp.GetIpInfo),
             ("KVP_OP_SET_IP_INFO", KvpOp.SetIpInfo), ("KVP_OP_COUNT", KvpOp.Count),
@@ -128,6 +130,16 @@ public class LayoutOracleTests
             ("VSS_OP_GET_DM_INFO", VssOp.GetDmInfo), ("VSS_OP_BU_COMPLETE", VssOp.BuComplete),
             ("VSS_OP_FREEZE", VssOp.Freeze), ("VSS_OP_THAW", VssOp.Thaw), ("VSS_OP_AUTO_RECOVER", VssOp.AutoRecover),
             ("VSS_OP_COUNT", VssOp.Count), ("VSS_HBU_NO_AUTO_RECOVERY", VssOp.HbuNoAutoRecovery),
+        });
+    }
+
+    [Fact]
+    public void FreezeIoctlsMatchHeader()
+    {
+        AssertAll(new (string, long)[]
+        {
+            ("FIFREEZE", HvDaemons.Os.FsFreeze.FIFREEZE),
+            ("FITHAW", HvDaemons.Os.FsFreeze.FITHAW),
         });
     }
 

@@ -1,0 +1,151 @@
+using System;
+using HvDaemons.Os;
+
+namespace HvDaemons.Kvp.Pool;
+
+/// <summary>Keeping the image equal to the file: open, lock, detect change, reload, write.</summary>
+internal sealed partial class KvpPool
+{
+    // A stamp younger than this may still change without its mtime moving: two writes within
+    // one tick of the kernel's coarse clock (<= 10 ms at HZ=100), or, where the filesystem keeps
+    // whole seconds (nanoseconds read as 0), within one to two seconds. Such a stamp is not trusted.
+    const long RacyWindowNs = 50_000_000;
+    const long CoarseFsRacyWindowNs = 2_000_000_000;
+
+    FileStamp _stamp;
+    bool _trusted;
+    long _size;
+    FileStamp _partialLogged;
+
+    bool Begin(string op)
+    {
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            SysResult r = _file.Open();
+            if (!r.Ok)
+            {
+                _log.Err($"Failed to open file, pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
+                return false;
+            }
+            r = _file.Lock();
+            if (!r.Ok)
+            {
+                _log.Err($"Failed to acquire the lock pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
+                return false;
+            }
+            switch (Refresh(op))
+            {
+                case Freshness.Current:
+                    return true;
+                case Freshness.Failed:
+                    End();
+                    return false;
+                case Freshness.Replaced:
+                    // Someone renamed a new file over ours: our lock guards the old inode. Follow the name.
+                    End();
+                    _file.Close();
+                    _trusted = false;
+                    break;
+            }
+        }
+        _log.Err($"pool: {Number}: {_file.Path} keeps being replaced; {op} answered as failed");
+        return false;
+    }
+
+    void End()
+    {
+        SysResult r = _file.Unlock();
+        if (!r.Ok) _log.Err($"Failed to release the lock pool: {Number}; error: {Errno.Describe(r.Error)}");
+    }
+
+    enum Freshness { Current, Replaced, Failed }
+
+    Freshness Refresh(string op)
+    {
+        SysResult r = _file.Stamp(out FileStamp now);
+        if (!r.Ok)
+        {
+            _log.Err($"Failed to stat file, pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
+            return Freshness.Failed;
+        }
+        SysResult byName = FileOps.Stat(_file.Path, out FileStamp named, out _);
+        if (!byName.Ok || !named.SameFile(now)) return Freshness.Replaced;
+        if (_trusted && now == _stamp) return Freshness.Current;
+        return Reload(now, op) ? Freshness.Current : Freshness.Failed;
+    }
+
+    bool Reload(in FileStamp now, string op)
+    {
+        long size = now.Size;
+        if (size > int.MaxValue - R)
+        {
+            _log.Err($"Failed to read file, pool: {Number}; {size} bytes is too large ({op} answered as failed)");
+            return false;
+        }
+        int whole = (int)(size / R);
+        Span<byte> buffer = _image.Reserve(whole * R);
+        SysResult r = _file.ReadAll(buffer);
+        if (!r.Ok)
+        {
+            _log.Err($"Failed to read file, pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
+            _image.Clear();
+            _trusted = false;
+            return false;
+        }
+        _image.Commit((int)(r.Value / R));
+        Reloads++;
+        if (size % R != 0 && now != _partialLogged)
+        {
+            _partialLogged = now;
+            _log.Warning($"pool: {Number}: {_file.Path} is {size} bytes, not a multiple of {R}; " +
+                         $"using its {whole} whole records and ignoring the last {size % R} bytes");
+        }
+        _stamp = now;
+        _size = size;
+        _trusted = !IsRacy(now);
+        return true;
+    }
+
+    static bool IsRacy(in FileStamp stamp)
+    {
+        long nowNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+        long mtimeNs = stamp.MtimeSec * 1_000_000_000 + stamp.MtimeNsec;
+        return mtimeNs > nowNs - (stamp.MtimeNsec == 0 ? CoarseFsRacyWindowNs : RacyWindowNs);
+    }
+
+    bool Write(ReadOnlySpan<byte> bytes, long offset, string op)
+    {
+        SysResult r = _file.Writable ? _file.WriteAt(bytes, offset) : SysResult.Fail(Errno.EROFS);
+        if (r.Ok) return true;
+        WriteFailed(op, r);
+        return false;
+    }
+
+    void WriteFailed(string op, SysResult r)
+    {
+        _log.Err($"Failed to write file, pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
+        // Whatever reached the disk is re-read next time, so memory follows the file.
+        _trusted = false;
+    }
+
+    /// <summary>
+    /// After our own write: stamp the file with a precise mtime. A later writer's kernel
+    /// timestamp comes from the coarse clock and will differ from ours even within one tick,
+    /// so our own writes stay cached without the racy-window penalty.
+    /// </summary>
+    void Written()
+    {
+        long ticks = DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks;
+        long sec = ticks / TimeSpan.TicksPerSecond;
+        long nsec = ticks % TimeSpan.TicksPerSecond * 100 + 1;
+        bool stamped = _file.SetMtime(sec, nsec).Ok;
+        if (!_file.Stamp(out FileStamp now).Ok)
+        {
+            _trusted = false;
+            return;
+        }
+        _stamp = now;
+        _size = now.Size;
+        _trusted = stamped && now.MtimeSec == sec && now.MtimeNsec == nsec;
+    }
+}

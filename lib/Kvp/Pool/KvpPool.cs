@@ -1,0 +1,161 @@
+using System;
+using HvDaemons.Logging;
+using HvDaemons.Os;
+
+namespace HvDaemons.Kvp.Pool;
+
+/// <summary>
+/// One file-backed pool: every operation locks the file, brings the in-memory image up to date
+/// (re-reading only when the file changed), acts, and writes back only the records it changed.
+/// Failures are logged once per operation and leave the image matching the file.
+/// </summary>
+internal sealed partial class KvpPool : IDisposable
+{
+    const int R = PoolImage.RecordSize;
+
+    readonly PoolFile _file;
+    readonly Logger _log;
+    readonly PoolImage _image = new();
+    readonly byte[] _scratch = new byte[R];
+
+    public KvpPool(string directory, int number, Logger log)
+    {
+        Number = number;
+        _file = new PoolFile(directory, number);
+        _log = log;
+    }
+
+    public int Number { get; }
+    public string Path => _file.Path;
+
+    /// <summary>Record count as of the last operation (for tests and the debug dump).</summary>
+    public int Count => _image.Count;
+
+    /// <summary>Times the file was (re)read into memory; tests use it to prove the cache works.</summary>
+    public int Reloads { get; private set; }
+
+    public PoolResult Get(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        if (!Begin("GET")) return PoolResult.Failed;
+        try
+        {
+            int i = _image.Find(key);
+            if (i < 0) return PoolResult.NotFound;
+            value = PoolImage.ValueOf(_image.Record(i));
+            return PoolResult.Ok;
+        }
+        finally { End(); }
+    }
+
+    /// <summary>Record <paramref name="index"/> in file order; key and value fields as stored.</summary>
+    public PoolResult Enumerate(uint index, out ReadOnlySpan<byte> record)
+    {
+        record = default;
+        if (!Begin("ENUMERATE")) return PoolResult.Failed;
+        try
+        {
+            if (index >= (uint)_image.Count) return PoolResult.NotFound;
+            record = _image.Record((int)index);
+            return PoolResult.Ok;
+        }
+        finally { End(); }
+    }
+
+    public PoolResult Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        if (!Begin("SET")) return PoolResult.Failed;
+        try
+        {
+            int i = _image.Find(key);
+            if (i >= 0)
+            {
+                Span<byte> field = _scratch.AsSpan(0, PoolImage.ValueField);
+                PoolImage.FormatValueField(value, field);
+                if (!Write(field, (long)i * R + Wire.KvpLayout.PoolRecordValue, "SET")) return PoolResult.Failed;
+                _image.SetValueField(i, field);
+                Debug("updated", key, value);
+            }
+            else
+            {
+                Span<byte> record = _scratch.AsSpan(0, R);
+                PoolImage.FormatRecord(key, value, record);
+                long at = (long)_image.Count * R;
+                if (!Write(record, at, "SET"))
+                {
+                    // A partial append (ENOSPC) must not leave half a record behind.
+                    if (_file.Writable) _file.Truncate(_size);
+                    return PoolResult.Failed;
+                }
+                _image.Append(record);
+                Debug("added", key, value);
+            }
+            Written();
+            return PoolResult.Ok;
+        }
+        finally { End(); }
+    }
+
+    public PoolResult Delete(ReadOnlySpan<byte> key)
+    {
+        if (!Begin("DELETE")) return PoolResult.Failed;
+        try
+        {
+            int i = _image.Find(key);
+            if (i < 0)
+            {
+                if (_log.DebugEnabled)
+                    _log.Debug($"kvp_key_delete: could not delete KVP: pool={Number} key={Text(key)}. Record not found");
+                return PoolResult.NotFound;
+            }
+            if (_log.DebugEnabled)
+                _log.Debug($"kvp_key_delete: deleting the KVP: pool={Number} key={Text(key)} val={Text(PoolImage.ValueOf(_image.Record(i)))}");
+            ReadOnlySpan<byte> tail = _image.Tail(i + 1);
+            if (tail.Length > 0 && !Write(tail, (long)i * R, "DELETE")) return PoolResult.Failed;
+            SysResult t = _file.Writable ? _file.Truncate((long)(_image.Count - 1) * R) : SysResult.Fail(Errno.EROFS);
+            if (!t.Ok)
+            {
+                WriteFailed("DELETE", t);
+                return PoolResult.Failed;
+            }
+            _image.RemoveAt(i);
+            Written();
+            return PoolResult.Ok;
+        }
+        finally { End(); }
+    }
+
+    void Debug(string what, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        if (_log.DebugEnabled)
+            _log.Debug($"kvp_key_add_or_modify: {what}: pool={Number} key={Text(key)} val={Text(value)}");
+    }
+
+    /// <summary>Upstream's start-up dump under -d: every record of the pool.</summary>
+    public void DumpForDebug()
+    {
+        if (!_log.DebugEnabled || !Begin("load")) return;
+        try
+        {
+            _log.Debug($"===Start dumping the contents of pool {Number} ===");
+            for (int i = 0; i < _image.Count; i++)
+            {
+                ReadOnlySpan<byte> rec = _image.Record(i);
+                _log.Debug($"pool: {Number}, {i + 1}/{_image.Count} key={Text(PoolImage.KeyOf(rec))} val={Text(PoolImage.ValueOf(rec))}");
+            }
+        }
+        finally { End(); }
+    }
+
+    /// <summary>Loads the pool once (creating its file), so start-up reports problems early.</summary>
+    public bool Load()
+    {
+        if (!Begin("load")) return false;
+        End();
+        return true;
+    }
+
+    internal static string Text(ReadOnlySpan<byte> s) => System.Text.Encoding.UTF8.GetString(s);
+
+    public void Dispose() => _file.Dispose();
+}

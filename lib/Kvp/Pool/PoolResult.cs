@@ -1,0 +1,11 @@
+namespace HvDaemons.Kvp.Pool;
+
+/// <summary>Outcome of one pool operation; the service maps it to a host status.</summary>
+internal enum PoolResult
+{
+    Ok,
+    /// <summary>No such key, or an enumeration index past the end.</summary>
+    NotFound,
+    /// <summary>The file could not be opened, locked, read or written; already logged.</summary>
+    Failed,
+}

@@ -1,0 +1,142 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using HvDaemons.Os;
+using Tmds.Linux;
+
+namespace HvDaemons.Os;
+
+/// <summary>What a helper program did: its exit status (or why it has none) and its stdout.</summary>
+public readonly record struct ChildResult(int SpawnError, bool TimedOut, int ExitStatus, string Output)
+{
+    public bool Succeeded => SpawnError == 0 && !TimedOut && ExitStatus == 0;
+
+    public string Describe() =>
+        SpawnError != 0 ? "cannot start: " + Errno.Describe(SpawnError)
+        : TimedOut ? "timed out and was killed"
+        : ExitStatus >= 0 ? "exit status " + ExitStatus
+        : "killed by signal " + -ExitStatus;
+}
+
+/// <summary>
+/// Runs a program with an argv array (never a shell string), stdin and stderr on /dev/null,
+/// stdout captured, in its own session so a timeout can kill it and everything it started.
+/// posix_spawn instead of fork: a running .NET process cannot fork safely.
+/// </summary>
+public static unsafe class ChildProcess
+{
+    const int MaxOutput = 64 * 1024;
+
+    /// <param name="timeoutMs">After this the process group gets SIGKILL.</param>
+    public static ChildResult Run(string path, IReadOnlyList<string> argv, int timeoutMs)
+    {
+        var env = new List<string>();
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
+            env.Add(e.Key + "=" + e.Value);
+        if (Environment.GetEnvironmentVariable("PATH") is null)
+            env.Add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+
+        int* pipe = stackalloc int[2];
+        if (LibC.pipe2(pipe, LibC.O_CLOEXEC) != 0) return new ChildResult(LibC.errno, false, -1, "");
+        using var readEnd = new FileDescriptor(pipe[0]);
+        var writeEnd = new FileDescriptor(pipe[1]);
+
+        int pid;
+        int rc;
+        using (var native = new NativeArgv(argv, env))
+        {
+            byte[] file = NativeString.Utf8z(path);
+            byte[] devNull = NativeString.Utf8z("/dev/null");
+            byte* attr = stackalloc byte[Interop.SpawnAttrSize];
+            byte* actions = stackalloc byte[Interop.SpawnFileActionsSize];
+            byte* emptyMask = stackalloc byte[128];
+            byte* defaults = stackalloc byte[128];
+            new Span<byte>(emptyMask, 128).Clear();
+            new Span<byte>(defaults, 128).Clear();
+            // The runtime ignores SIGPIPE and an ignored signal stays ignored across exec;
+            // scripts expect the default, as under upstream's popen.
+            defaults[(Interop.SIGPIPE - 1) / 8] |= (byte)(1 << ((Interop.SIGPIPE - 1) % 8));
+            Interop.posix_spawnattr_init(attr);
+            Interop.posix_spawn_file_actions_init(actions);
+            try
+            {
+                Interop.posix_spawnattr_setflags(attr, (short)(Interop.POSIX_SPAWN_SETSID | Interop.POSIX_SPAWN_SETSIGMASK | Interop.POSIX_SPAWN_SETSIGDEF));
+                Interop.posix_spawnattr_setsigmask(attr, emptyMask);
+                Interop.posix_spawnattr_setsigdefault(attr, defaults);
+                fixed (byte* dn = devNull)
+                {
+                    Interop.posix_spawn_file_actions_addopen(actions, 0, dn, Posix.O_RDONLY, 0);
+                    Interop.posix_spawn_file_actions_adddup2(actions, pipe[1], 1);
+                    Interop.posix_spawn_file_actions_addopen(actions, 2, dn, Posix.O_WRONLY, 0);
+                }
+                fixed (byte* f = file)
+                    rc = Interop.posix_spawn(&pid, f, actions, attr, native.Argv, native.Envp);
+            }
+            finally
+            {
+                Interop.posix_spawn_file_actions_destroy(actions);
+                Interop.posix_spawnattr_destroy(attr);
+            }
+        }
+        writeEnd.Dispose();
+        if (rc != 0) return new ChildResult(rc, false, -1, "");
+
+        long deadline = Environment.TickCount64 + timeoutMs;
+        var output = new MemoryStream();
+        bool timedOut = !Drain(readEnd, output, deadline);
+        int status = timedOut ? Kill(pid) : Wait(pid, deadline, out timedOut);
+        string text = System.Text.Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length);
+        return new ChildResult(0, timedOut, status, text);
+    }
+
+    /// <summary>Reads stdout until EOF; false if the deadline passed first.</summary>
+    static bool Drain(FileDescriptor fd, MemoryStream output, long deadline)
+    {
+        Span<byte> buf = stackalloc byte[4096];
+        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[1];
+        while (true)
+        {
+            long left = deadline - Environment.TickCount64;
+            if (left <= 0) return false;
+            fds[0].fd = fd.Fd;
+            fds[0].events = Interop.POLLIN;
+            fds[0].revents = 0;
+            SysResult p = Posix.Poll(fds, (int)Math.Min(left, int.MaxValue));
+            if (!p.Ok) return false;
+            if (p.Value == 0) continue;
+            SysResult r = Posix.Read(fd, buf);
+            if (!r.Ok || r.Value == 0) return true;
+            if (output.Length < MaxOutput) output.Write(buf[..(int)r.Value]);
+        }
+    }
+
+    static int Wait(int pid, long deadline, out bool timedOut)
+    {
+        timedOut = false;
+        while (true)
+        {
+            int status = 0;
+            int r = Interop.waitpid(pid, &status, 1 /* WNOHANG */);
+            if (r == pid) return Decode(status);
+            if (r < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != Errno.EINTR) return -1;
+            if (Environment.TickCount64 >= deadline)
+            {
+                timedOut = true;
+                return Kill(pid);
+            }
+            System.Threading.Thread.Sleep(5);
+        }
+    }
+
+    static int Kill(int pid)
+    {
+        Interop.kill(-pid, Interop.SIGKILL);   // its whole session/process group: only what we started
+        int status = 0;
+        while (Interop.waitpid(pid, &status, 0) < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Errno.EINTR) { }
+        return Decode(status);
+    }
+
+    /// <summary>Exit status 0..255, or minus the signal number.</summary>
+    static int Decode(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : -(status & 0x7f);
+}

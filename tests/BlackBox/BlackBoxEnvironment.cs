@@ -1,0 +1,59 @@
+using System;
+using System.IO;
+using HvDaemons.HostSim;
+using Xunit;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace HvDaemons.BlackBox;
+
+/// <summary>
+/// What the black-box tests need from the machine. They skip only when it cannot host a
+/// sandbox at all (not root, no /dev/fuse, no unshare); every skip prints a line starting
+/// BLACKBOX-SKIPPED and appends it to out/blackbox-skipped.txt, so CI can fail on it.
+/// Missing daemon binaries are a failure, not a skip: run ./build.sh first.
+/// </summary>
+public static class BlackBoxEnvironment
+{
+    public const string SkipPrefix = "BLACKBOX-SKIPPED: ";
+
+    static readonly Lazy<string?> Reason = new(() => SandboxSupport.WhyUnavailable());
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    /// <summary>Where the published daemons are: $HV_BIN_DIR or out/linux-x64.</summary>
+    public static string BinDir { get; } =
+        Environment.GetEnvironmentVariable("HV_BIN_DIR") is { Length: > 0 } d ? Path.GetFullPath(d) : Path.Combine(RepoRoot, "out", "linux-x64");
+
+    /// <summary>Skips the calling test (visibly) when the machine cannot run sandboxes.</summary>
+    public static void RequireSandbox()
+    {
+        string? reason = Reason.Value;
+        if (reason is null) return;
+        string line = SkipPrefix + reason;
+        Console.Error.WriteLine(line);
+        try
+        {
+            string marker = Path.Combine(RepoRoot, "out", "blackbox-skipped.txt");
+            Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+            File.AppendAllText(marker, line + "\n");
+        }
+        catch (IOException) { }
+        Skip.If(true, line);
+    }
+
+    /// <summary>Absolute path of a published daemon; fails the test if it was not built.</summary>
+    public static string Daemon(string name)
+    {
+        string path = Path.Combine(BinDir, name);
+        Assert.True(File.Exists(path), path + " is missing: run ./build.sh first (or set HV_BIN_DIR)");
+        return path;
+    }
+
+    static string FindRepoRoot()
+    {
+        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+            if (File.Exists(Path.Combine(dir, "HvDaemons.sln"))) return dir;
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Buffers.Binary;
+using System.Threading.Tasks;
+using HvDaemons.Wire;
+
+namespace HvDaemons.HostSim.Kernel;
+
+/// <summary>hv_vss: 12-byte messages; REGISTER1 answered with a bare u32; only FREEZE, THAW and
+/// HOT_BACKUP reach the daemon, and fail at once while none is registered.</summary>
+public sealed class VssKernel : SimService
+{
+    readonly SimKernelOptions _options;
+
+    internal VssKernel(object gate, SimKernelOptions options) : base(gate, "hv_vss") => _options = options;
+
+    /// <summary>A host VSS packet with operation <paramref name="op"/>; the daemon sees 12 bytes,
+    /// zero except the operation.</summary>
+    public Task<DeviceAnswer> Submit(byte op)
+    {
+        if (op == VssOp.Freeze && !_options.AllowFreeze)
+            throw new InvalidOperationException("VSS FREEZE refused: it would freeze the filesystems the sandbox sees, "
+                + "including the machine's root. Pivot the sandbox into a root the test built and set SimKernelOptions.AllowFreeze.");
+        byte[] message = new byte[VssLayout.MessageSize];
+        message[VssLayout.Operation] = op;
+        TimeSpan timeout = op == VssOp.Freeze ? _options.VssFreezeTimeout : _options.VssTimeout;
+        return SubmitFromHost(op, message, timeout, "VSS " + VssOp.Name(op));
+    }
+
+    static bool ReachesDaemon(byte op) => op is VssOp.Freeze or VssOp.Thaw or VssOp.HotBackup;
+
+    private protected override Routing Route(byte operation, out uint status)
+    {
+        status = HvStatus.S_OK;
+        if (!ReachesDaemon(operation)) return Routing.AnswerNow;   // GET_DM_INFO etc.: flags 0, status 0
+        if (State != ServiceState.DeviceInit) return Routing.Forward;
+        status = HvStatus.E_FAIL;
+        return Routing.AnswerNow;
+    }
+
+    private protected override int OnWrite(ReadOnlySpan<byte> data)
+    {
+        if (data.Length != VssLayout.MessageSize) return -Native.EINVAL;
+        byte op = data[VssLayout.Operation];
+        if (op == VssOp.Register || op == VssOp.Register1)
+        {
+            if (State > ServiceState.Ready) return -Native.EINVAL;
+            if (op == VssOp.Register)
+            {
+                Note("legacy registration (no reply: never READY)");
+                return data.Length;
+            }
+            byte[] reply = new byte[VssLayout.RegistrationReplySize];
+            BinaryPrimitives.WriteUInt32LittleEndian(reply, VssOp.Register1);
+            Note("registration REGISTER1");
+            return Send(reply, RegistrationDone) ? data.Length : -Native.EFAULT;
+        }
+        if (State == ServiceState.UserspaceReq)
+        {
+            byte[] reply = data.ToArray();
+            CompleteFromDaemon(BinaryPrimitives.ReadUInt32LittleEndian(reply), reply);
+            return data.Length;
+        }
+        return -Native.EINVAL;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Generic;
+using HvDaemons.Os;
+using HvDaemons.Vss;
+
+namespace HvDaemons.Tests.Vss;
+
+/// <summary>
+/// The kernel's freeze rules in memory: a filesystem (several mount points may share one)
+/// is frozen or not; FIFREEZE on a frozen one says EBUSY, FITHAW on a thawed one EINVAL.
+/// Scripted errors make a step fail; every call is recorded in order.
+/// </summary>
+sealed class FakeFreezeOps : IFreezeOps
+{
+    public List<string> Calls { get; } = new();
+    public HashSet<string> Frozen { get; } = new();
+    public Dictionary<string, int> OpenErrors { get; } = new();
+    public Dictionary<string, int> FreezeErrors { get; } = new();
+    /// <summary>errno for FITHAW on a mount point; removed after <see cref="ThawFailuresLeft"/> uses.</summary>
+    public Dictionary<string, int> ThawErrors { get; } = new();
+    public int ThawFailuresLeft { get; set; } = int.MaxValue;
+    /// <summary>Mount point -> filesystem, for bind mounts; default: its own.</summary>
+    public Dictionary<string, string> Filesystem { get; } = new();
+    public int OpenHandles { get; private set; }
+
+    string Fs(string mp) => Filesystem.TryGetValue(mp, out string? fs) ? fs : mp;
+
+    public int Open(string mountPoint, out IMountHandle? handle)
+    {
+        Calls.Add("open " + mountPoint);
+        handle = null;
+        if (OpenErrors.TryGetValue(mountPoint, out int e)) return e;
+        OpenHandles++;
+        handle = new Handle(this, mountPoint);
+        return 0;
+    }
+
+    sealed class Handle(FakeFreezeOps ops, string mp) : IMountHandle
+    {
+        bool _disposed;
+
+        public int Freeze()
+        {
+            ops.Calls.Add("freeze " + mp);
+            if (ops.FreezeErrors.TryGetValue(mp, out int e)) return e;
+            return ops.Frozen.Add(ops.Fs(mp)) ? 0 : Errno.EBUSY;
+        }
+
+        public int Thaw()
+        {
+            ops.Calls.Add("thaw " + mp);
+            if (ops.ThawErrors.TryGetValue(mp, out int e) && ops.ThawFailuresLeft > 0)
+            {
+                ops.ThawFailuresLeft--;
+                return e;
+            }
+            return ops.Frozen.Remove(ops.Fs(mp)) ? 0 : Errno.EINVAL;
+        }
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            ops.OpenHandles--;
+        }
+    }
+}
