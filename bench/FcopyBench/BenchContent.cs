@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Security.Cryptography;
 
 namespace HvDaemons.Bench;
@@ -23,13 +25,22 @@ sealed class BenchContent
     /// <summary>The <paramref name="length"/> bytes at <paramref name="offset"/> (length at most the pool's).</summary>
     public ReadOnlySpan<byte> At(long offset, int length) => _doubled.AsSpan((int)(offset % PoolLength), length);
 
-    /// <summary>SHA-256 of the first <paramref name="size"/> bytes.</summary>
-    public byte[] Sha256(long size)
+    /// <summary>SHA-256 of the first <paramref name="sizes"/> bytes each, in one pass over the longest.</summary>
+    public Dictionary<long, byte[]> Sha256OfPrefixes(IReadOnlyCollection<long> sizes)
     {
+        var hashes = new Dictionary<long, byte[]>();
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        const int step = 1 << 20;
-        for (long off = 0; off < size; off += step)
-            sha.AppendData(At(off, (int)Math.Min(step, size - off)));
-        return sha.GetHashAndReset();
+        long off = 0;
+        foreach (long size in sizes.Order().Distinct())
+        {
+            while (off < size)
+            {
+                int n = (int)Math.Min(1 << 20, size - off);
+                sha.AppendData(At(off, n));
+                off += n;
+            }
+            hashes[size] = sha.GetCurrentHash();
+        }
+        return hashes;
     }
 }

@@ -28,8 +28,7 @@ try
     // Files land on a tmpfs mounted in the daemon's namespace over this (empty, real) directory.
     string target = Directory.CreateDirectory(Path.Combine(work, "target")).FullName;
     var content = new BenchContent(seed: 42);
-    var expected = new Dictionary<long, byte[]>();
-    foreach (long size in sizes) expected[size] = content.Sha256(size);
+    Dictionary<long, byte[]> expected = content.Sha256OfPrefixes(sizes);
 
     var transports = new (string Name, Func<long, IFcopyTransport> Start)[]
     {
