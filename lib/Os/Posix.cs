@@ -125,5 +125,19 @@ public static unsafe class Posix
         }
     }
 
+    public static SysResult Mkdir(string path, uint mode)
+    {
+        byte[] p = NativeString.Utf8z(path);
+        fixed (byte* pp = p)
+            return LibC.mkdir(pp, (ushort)mode) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+    }
+
+    public static SysResult Unlink(string path)
+    {
+        byte[] p = NativeString.Utf8z(path);
+        fixed (byte* pp = p)
+            return LibC.unlink(pp) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+    }
+
     public static int GetPid() => LibC.getpid();
 }

@@ -2,7 +2,6 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Text.Unicode;
-using HvDaemons.Fcopy;
 using HvDaemons.Fuzz.Engine;
 using HvDaemons.Kvp;
 using HvDaemons.Logging;
@@ -70,35 +69,3 @@ sealed class RegistrationTarget : FuzzTarget
     }
 }
 
-/// <summary>The fcopy char-device handler: replies are a bare status.</summary>
-sealed class FcopyHandleTarget : FuzzTarget
-{
-    readonly FcopyService _service = new(new MemoryLogger());
-    readonly byte[] _buffer = new byte[FcopyLayout.MaxMessageSize];
-
-    public override string Name => "fcopy-handle";
-    public override string Description => "fcopy handler (char device messages up to 6,224 B): 4-byte reply, defined status";
-    public override int MaxInputLength => FcopyLayout.MaxMessageSize;
-    public override IReadOnlyList<int> HotOffsets => [FcopyLayout.Operation, FcopyLayout.CopyFlags, FcopyLayout.FileSize, FcopyLayout.WriteOffset, FcopyLayout.WriteSize];
-
-    public override IEnumerable<byte[]> Seeds()
-    {
-        for (uint op = 0; op < 4; op++)
-        {
-            var m = new byte[op == FcopyOp.WriteToFile ? FcopyLayout.WriteMessageSize : FcopyLayout.StartSize];
-            BinaryPrimitives.WriteUInt32LittleEndian(m, op);
-            yield return m;
-        }
-    }
-
-    public override Verdict Run(byte[] input)
-    {
-        Array.Clear(_buffer);
-        input.CopyTo(_buffer, 0);
-        int n = _service.Handle(_buffer, input.Length);
-        Check(n == FcopyLayout.ReplySize, $"reply length {n}");
-        uint status = BinaryPrimitives.ReadUInt32LittleEndian(_buffer);
-        Check(HvStatus.Name(status).StartsWith("HV_", StringComparison.Ordinal), $"undefined status 0x{status:X8}");
-        return new Verdict(status != HvStatus.S_OK, FuzzRunner.Behaviour(input.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(input) % 5 : 9, status));
-    }
-}

@@ -1,0 +1,276 @@
+using System;
+using System.Buffers.Binary;
+using System.Threading;
+using HvDaemons.Logging;
+using HvDaemons.Os;
+using HvDaemons.Wire;
+using Tmds.Linux;
+
+namespace HvDaemons.Transport;
+
+/// <summary>
+/// FCOPY over the VMBus ring through uio_hv_generic (kernels >= 6.10, fact sheet §7). It
+/// presents each host FCOPY request to the handler exactly as the char device would
+/// (hv_fcopy_hdr first; names stay UTF-16LE, see <see cref="NamesAreUtf16"/>) and turns the
+/// handler's 4-byte status into the IC response. IC version negotiation is answered here.
+///
+/// Wake-ups: <see cref="PollFd"/> is an epoll set holding the uio descriptor and an eventfd.
+/// The host only interrupts on an empty-to-non-empty transition while our RX mask is clear,
+/// so whenever packets are left in the ring (one Receive hands over one request) the eventfd
+/// is raised and the loop's next poll fires at once; when the ring is empty the mask is
+/// cleared and the ring re-checked, closing the race with a packet that arrived meanwhile.
+/// </summary>
+public sealed unsafe class UioFcopyChannel : IHostChannel
+{
+    /// <summary>Packets handled inside one Receive before yielding to the loop (fairness with signals).</summary>
+    const int MaxPacketsPerReceive = 64;
+    /// <summary>How long Send waits for the host to make room in a full TX ring.</summary>
+    const int TxFullWaitMs = 1000;
+
+    readonly UioLocator _locator;
+    readonly UioDeviceOpener _openDevice;
+    readonly Logger _log;
+    IUioDevice? _device;
+    SharedMapping? _mapping;
+    VmbusRing? _tx;
+    VmbusRing? _rx;
+    int _epoll = -1;
+    int _wake = -1;
+    byte[] _packet = Array.Empty<byte>();
+    byte[] _response = Array.Empty<byte>();
+    int _pendingLength = -1;    // the FCOPY request awaiting Send, or -1
+    int _pendingPayload;
+
+    public UioFcopyChannel(UioLocator locator, UioDeviceOpener openDevice, Logger log)
+    {
+        _locator = locator;
+        _openDevice = openDevice;
+        _log = log;
+    }
+
+    public string Description => _device?.Description ?? "uio fcopy device";
+    public bool InHandshake => false;
+    public int PollFd => _epoll;
+
+    /// <summary>Names in START arrive as the host sent them: UTF-16LE.</summary>
+    public bool NamesAreUtf16 => true;
+
+    /// <summary>FCOPY requests and negotiations answered since Open (for tests).</summary>
+    public int Negotiations { get; private set; }
+
+    public ChannelResult Open()
+    {
+        Close();
+        ChannelResult located = _locator.Locate(out UioLocation where);
+        if (located.Event != ChannelEvent.Ok)
+        {
+            _log.Err(located.Detail ?? "uio fcopy device not found");
+            return located;
+        }
+
+        SysResult r = _openDevice(where.DevicePath, out IUioDevice? device);
+        if (!r.Ok)
+            return r.Error == Errno.ENOENT
+                ? new ChannelResult(ChannelEvent.NotFound, 0, r.Error, "open " + where.DevicePath)
+                : ChannelResult.Failed(r.Error, "open " + where.DevicePath);
+        _device = device!;
+        r = _device.MapRings(2L * where.RingBytes, out _mapping);
+        if (!r.Ok)
+        {
+            Close();
+            return ChannelResult.Failed(r.Error, "mmap " + where.DevicePath);
+        }
+        _tx = new VmbusRing(_mapping!.Address, where.RingBytes);
+        _rx = new VmbusRing(_mapping.Address + where.RingBytes, where.RingBytes);
+        _packet = new byte[_rx.DataSize];
+        _response = new byte[_tx.DataSize];
+
+        _wake = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+        _epoll = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+        if (_wake < 0 || _epoll < 0 || !Watch(_device.EventFd) || !Watch(_wake))
+        {
+            int e = LibC.errno;
+            Close();
+            return ChannelResult.Failed(e, "epoll");
+        }
+        _log.Info("uio fcopy channel on " + _device.Description + ", " + _rx.DataSize + "-byte rings");
+        RearmOrWake();   // enables host interrupts; the host may have queued packets already
+        return ChannelResult.Ok();
+    }
+
+    bool Watch(int fd)
+    {
+        epoll_event ev = default;
+        ev.events = LibC.EPOLLIN;
+        ev.data.fd = fd;
+        return LibC.epoll_ctl(_epoll, LibC.EPOLL_CTL_ADD, fd, &ev) == 0;
+    }
+
+    public ChannelResult Receive(Span<byte> buffer)
+    {
+        if (_device is null || _rx is null) return ChannelResult.Failed(Errno.EBADF, "read");
+        if (_pendingLength >= 0)
+        {
+            // The loop asked again without answering: the previous request is dropped unanswered.
+            _log.Err("FCOPY request left unanswered");
+            _pendingLength = -1;
+        }
+        SysResult count = _device.ReadInterruptCount();
+        if (!count.Ok && count.Error != Errno.EAGAIN)
+            return ChannelResult.Failed(count.Error, "uio read");
+        ulong drained;
+        LibC.read(_wake, &drained, sizeof(ulong));
+
+        for (int handled = 0; handled < MaxPacketsPerReceive; handled++)
+        {
+            RingResult read = _rx.TryRead(_packet);
+            if (read.Status == RingStatus.Empty)
+            {
+                RearmOrWake();
+                return ChannelResult.Nothing;
+            }
+            if (read.Status != RingStatus.Ok)
+            {
+                _log.Err("VMBus channel recv error: " + (read.Detail ?? read.Status.ToString()));
+                return ChannelResult.Failed(Errno.EIO, "ring");
+            }
+            ChannelResult? request = Classify(read.Length, buffer);
+            if (request is { } r)
+            {
+                RaiseWakeIfReadable();
+                return r;
+            }
+        }
+        Raise();   // more may be queued: come back after the loop had a look at signals
+        return ChannelResult.Nothing;
+    }
+
+    /// <summary>Answers what the channel handles itself and returns null, or hands an FCOPY
+    /// request to the caller.</summary>
+    ChannelResult? Classify(int length, Span<byte> buffer)
+    {
+        int payloadAt = BinaryPrimitives.ReadUInt16LittleEndian(_packet.AsSpan(VmbusLayout.HeaderLength8)) * 8;
+        int payloadLength = length - payloadAt;
+        if (payloadLength < IcLayout.HeaderSize)
+        {
+            _log.Err("VMBus packet without an IC header (" + payloadLength + " payload bytes); dropped");
+            return null;
+        }
+        Span<byte> payload = _packet.AsSpan(payloadAt, payloadLength);
+        ushort type = BinaryPrimitives.ReadUInt16LittleEndian(payload[IcLayout.MessageType..]);
+        if (type == IcLayout.TypeNegotiate)
+        {
+            NegotiationOutcome outcome = IcNegotiation.Answer(payload);
+            if (outcome == NegotiationOutcome.Agreed)
+            {
+                Negotiations++;
+                _log.Info("FCopy IC version " + IcNegotiation.ServiceMajor + "." + IcNegotiation.ServiceMinor);
+            }
+            else
+            {
+                _log.Err("Invalid icmsg negotiate (" + outcome + ")");
+            }
+            return Respond(payloadAt, payloadLength) ? null : ChannelResult.Failed(Errno.EAGAIN, "TX ring full");
+        }
+        if (type != IcLayout.TypeFcopy)
+        {
+            _log.Err("Unexpected IC message type " + type + "; answered with failure");
+            BinaryPrimitives.WriteUInt32LittleEndian(payload[IcLayout.Status..], HvStatus.E_FAIL);
+            return Respond(payloadAt, payloadLength) ? null : ChannelResult.Failed(Errno.EAGAIN, "TX ring full");
+        }
+        int messageLength = payloadLength - IcLayout.HeaderSize;
+        if (messageLength < FcopyLayout.HeaderSize)
+        {
+            _log.Err("Invalid Fcopy hdr. Packet length too small: " + length);
+            BinaryPrimitives.WriteUInt32LittleEndian(payload[IcLayout.Status..], HvStatus.E_FAIL);
+            return Respond(payloadAt, payloadLength) ? null : ChannelResult.Failed(Errno.EAGAIN, "TX ring full");
+        }
+        // Padding beyond the largest fcopy message carries nothing; the echo keeps it anyway.
+        int handed = Math.Min(messageLength, buffer.Length);
+        payload.Slice(IcLayout.HeaderSize, handed).CopyTo(buffer);
+        _pendingLength = length;
+        _pendingPayload = payloadAt;
+        return ChannelResult.Ok(handed);
+    }
+
+    public ChannelResult Send(ReadOnlySpan<byte> reply)
+    {
+        if (_device is null || _pendingLength < 0) return ChannelResult.Failed(Errno.EBADF, "write");
+        uint status = reply.Length >= FcopyLayout.ReplySize ? BinaryPrimitives.ReadUInt32LittleEndian(reply) : HvStatus.E_FAIL;
+        int payloadAt = _pendingPayload, payloadLength = _pendingLength - _pendingPayload;
+        _pendingLength = -1;
+        BinaryPrimitives.WriteUInt32LittleEndian(_packet.AsSpan(payloadAt + IcLayout.Status), status);
+        if (!Respond(payloadAt, payloadLength)) return ChannelResult.Failed(Errno.EAGAIN, "TX ring full");
+        RaiseWakeIfReadable();
+        return ChannelResult.Ok(reply.Length);
+    }
+
+    /// <summary>Sends the (modified) payload back in a fresh in-band packet and rings the host.</summary>
+    bool Respond(int payloadAt, int payloadLength)
+    {
+        Span<byte> payload = _packet.AsSpan(payloadAt, payloadLength);
+        payload[IcLayout.Flags] = IcLayout.ResponseFlags;
+        int total = VmbusLayout.DescriptorSize + payloadLength;   // payloadLength is a multiple of 8
+        Span<byte> packet = _response.AsSpan(0, total);
+        BinaryPrimitives.WriteUInt16LittleEndian(packet[VmbusLayout.PacketType..], VmbusLayout.PacketTypeInband);
+        BinaryPrimitives.WriteUInt16LittleEndian(packet[VmbusLayout.HeaderLength8..], VmbusLayout.DescriptorUnits);
+        BinaryPrimitives.WriteUInt16LittleEndian(packet[VmbusLayout.TotalLength8..], (ushort)(total / 8));
+        BinaryPrimitives.WriteUInt16LittleEndian(packet[VmbusLayout.PacketFlags..], 0);
+        BinaryPrimitives.WriteUInt64LittleEndian(packet[VmbusLayout.TransactionId..], VmbusLayout.ResponseTransactionId);
+        payload.CopyTo(packet[VmbusLayout.DescriptorSize..]);
+
+        for (int waited = 0; ; waited++)
+        {
+            RingResult w = _tx!.TryWrite(packet);
+            if (w.Status == RingStatus.Ok) break;
+            if (w.Status != RingStatus.Full || waited * 5 >= TxFullWaitMs)
+            {
+                _log.Err("VMBus channel send error: " + (w.Detail ?? w.Status.ToString()));
+                return false;
+            }
+            Signal();   // the host may be waiting for a doorbell before it drains
+            Thread.Sleep(5);
+        }
+        return Signal();
+    }
+
+    /// <summary>Writing a non-zero value re-enables RX interrupts and signals the host (§7.4).</summary>
+    bool Signal()
+    {
+        SysResult r = _device!.WriteIrqControl(1);
+        if (!r.Ok) _log.Err("Signal to host failed: " + Errno.Describe(r.Error));
+        return r.Ok;
+    }
+
+    void RearmOrWake()
+    {
+        _rx!.InterruptMask = 0;     // includes the full fence before the re-check
+        RaiseWakeIfReadable();
+    }
+
+    void RaiseWakeIfReadable()
+    {
+        if (_rx!.Readable() != 0) Raise();   // non-empty, or corrupt indices Receive will report
+    }
+
+    void Raise()
+    {
+        ulong one = 1;
+        LibC.write(_wake, &one, sizeof(ulong));
+    }
+
+    public void Close()
+    {
+        _mapping?.Dispose();
+        _mapping = null;
+        _tx = _rx = null;
+        _device?.Dispose();
+        _device = null;
+        if (_epoll >= 0) LibC.close(_epoll);
+        if (_wake >= 0) LibC.close(_wake);
+        _epoll = _wake = -1;
+        _pendingLength = -1;
+    }
+
+    public void Dispose() => Close();
+}

@@ -1,0 +1,108 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using HvDaemons.Wire;
+using HvDaemons.HostSim.Uio;
+using Xunit;
+
+namespace HvDaemons.Tests.Fcopy;
+
+/// <summary>Black box: the published AOT binary over the simulated uio device.</summary>
+public sealed class UioBinaryTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("hvd-uiobin-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    UioRingHost NewHost() => new(Path.Combine(_dir, "env"));
+
+    [Theory]
+    [MemberData(nameof(FcopyCases.Names), MemberType = typeof(FcopyCases))]
+    public void FileSemanticsTable(string name)
+    {
+        using var host = NewHost();
+        using var daemon = new UioDaemonProcess(host);
+        host.Negotiate();
+        Directory.CreateDirectory(Path.Combine(_dir, "files"));
+        FcopyCases.Run(name, daemon, Path.Combine(_dir, "files"));
+        Assert.Equal(0, daemon.Stop());
+        Assert.Contains("HV_UIO_FCOPY: transport: VMBus ring through uio_hv_generic", daemon.Log);
+        Assert.Contains("FCopy IC version 1.1", daemon.Log);
+    }
+
+    [Fact]
+    public void DiskFullTmpfsAnswersDiskFullAndServiceContinues()
+    {
+        using var host = NewHost();
+        string small = Path.Combine(_dir, "small");
+        Directory.CreateDirectory(small);
+        using var daemon = new UioDaemonProcess(host, $"mount -t tmpfs -o size=64k hvd-small \"{small}\"");
+        host.Negotiate();
+        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Start(small, "big", 0, host.Encoding)));
+        uint status = HvStatus.S_OK;
+        var chunk = new byte[FcopyLayout.DataFragment];
+        new Random(1).NextBytes(chunk);
+        for (int i = 0; i < 64 && status == HvStatus.S_OK; i++)
+            status = host.Send(FcopyMessages.Write((ulong)(i * chunk.Length), chunk));
+        Assert.Equal(HvStatus.ERROR_DISK_FULL, status);
+        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Cancel()));
+        // The cancelled file was removed, so the space is back.
+        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Start(small, "fits", 0, host.Encoding)));
+        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Write(0, chunk)));
+        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Complete()));
+        Assert.Equal(0, daemon.Stop());
+        Assert.Contains("No space left on device", daemon.Log);
+    }
+
+    [Fact]
+    public void SigtermMidCopyRemovesThePartialFile()
+    {
+        using var host = NewHost();
+        using var daemon = new UioDaemonProcess(host);
+        host.Negotiate();
+        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Start(_dir, "half", 0, host.Encoding)));
+        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Write(0, new byte[100])));
+        Assert.True(File.Exists(Path.Combine(_dir, "half")));
+        Assert.Equal(0, daemon.Stop());
+        Assert.False(File.Exists(Path.Combine(_dir, "half")));
+    }
+
+    [Fact]
+    public void BindsWhenNotBound()
+    {
+        using var host = new UioRingHost(Path.Combine(_dir, "env"), bound: false);
+        string newId = Path.Combine(host.SysRoot, "bus/vmbus/drivers/uio_hv_generic/new_id");
+        using var daemon = new UioDaemonProcess(host);
+        for (int i = 0; i < 1000 && File.ReadAllText(newId).Length == 0; i++) System.Threading.Thread.Sleep(5);
+        Directory.CreateDirectory(Path.Combine(host.DeviceDir, "uio/uio0"));   // the kernel's probe
+        host.Negotiate();
+        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Cancel()));
+        Assert.Equal(0, daemon.Stop());
+        Assert.Contains("binding the fcopy VMBus device to uio_hv_generic", daemon.Log);
+    }
+
+    [Fact]
+    public void CopyOf64MiBWithChecksum()
+    {
+        using var host = NewHost();
+        using var daemon = new UioDaemonProcess(host);
+        host.Negotiate();
+        const long size = 64L << 20;
+        var chunk = new byte[FcopyLayout.DataFragment];
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var rng = new Random(42);
+        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Start(_dir, "large.bin", 0, host.Encoding)));
+        for (long off = 0; off < size; off += chunk.Length)
+        {
+            int n = (int)Math.Min(chunk.Length, size - off);
+            rng.NextBytes(chunk);
+            sha.AppendData(chunk, 0, n);
+            Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Write((ulong)off, chunk.AsSpan(0, n))));
+        }
+        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Complete()));
+        byte[] expected = sha.GetHashAndReset();
+        using (var f = File.OpenRead(Path.Combine(_dir, "large.bin")))
+            Assert.Equal(expected, SHA256.HashData(f));
+        Assert.Equal(0, daemon.Stop());
+    }
+}
