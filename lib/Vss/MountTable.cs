@@ -20,7 +20,9 @@ public static class MountTable
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            // Bytes, not ReadAllText: that honours a byte order mark, so a table starting with
+            // one would be read as something else (even UTF-16) than getmntent reads.
+            text = Encoding.UTF8.GetString(File.ReadAllBytes(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
