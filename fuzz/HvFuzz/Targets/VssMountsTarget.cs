@@ -26,7 +26,7 @@ sealed class VssMountsTarget : FuzzTarget
         VssFixture.Bytes("/dev/sda1"), VssFixture.Bytes("/dev/loop0"), VssFixture.Bytes("/dev/mapper/x"), VssFixture.Bytes(" / "),
         VssFixture.Bytes(" ro"), VssFixture.Bytes(",ro,"), VssFixture.Bytes(" vfat "), VssFixture.Bytes("\\040"), VssFixture.Bytes("\\134"),
         VssFixture.Bytes("\\\\"), VssFixture.Bytes("\\377"), VssFixture.Bytes("\\012"), VssFixture.Bytes("\n"), VssFixture.Bytes("\t"),
-        VssFixture.Bytes("#"), VssFixture.Bytes(" 0 0\n"),
+        VssFixture.Bytes("#"), VssFixture.Bytes(" 0 0\n"), [0xef, 0xbb, 0xbf], [0xff, 0xfe], [0xfe, 0xff],
     ];
 
     public override IEnumerable<byte[]> Seeds()
