@@ -31,7 +31,7 @@ public sealed class VssStormTests
         using Sandbox sb = Sandbox.Start(host, SandboxSpec.ForDaemon(BlackBoxEnvironment.BinDir, "hv_vss_daemon"));
         Assert.True(host.Kernel.Vss.WaitReady(Bound), sb.Describe());
 
-        int count = StormSettings.Count;
+        int count = StormSettings.VssCount;
         var rng = new Random(StormSettings.Seed);
         var statuses = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var ops = new HashSet<byte>();
