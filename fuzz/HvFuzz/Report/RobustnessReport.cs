@@ -65,8 +65,8 @@ public static class RobustnessReport
         * A hang (one input over 5 s) saves the input and stops the run with status 3.
         * No input can reach a real FIFREEZE: the VSS targets use an in-memory freezer and stat();
           the storm never sends FREEZE (the simulated kernel refuses it outside a pivoted test root).
-        * Storm count in `make test`: `HVD_STORM_COUNT`, default 20,000 (KVP, fcopy) and 5,000 (VSS:
-          every THAW walks the machine's whole mount table); `make fuzz` sends 100,000 to each.
+        * Storm count in `make test`: `HVD_STORM_COUNT`, default 20,000 per daemon (CI's time);
+          `make fuzz` sends 100,000 to each.
 
         """;
 

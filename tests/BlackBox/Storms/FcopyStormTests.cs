@@ -55,9 +55,9 @@ public sealed class FcopyStormTests : IDisposable
             byte[] m = Next(rng);
             uint op = BinaryPrimitives.ReadUInt32LittleEndian(m);
             var task = host.Kernel.Fcopy.Submit(m);
-            Assert.True(task.Wait(Bound), $"message {i} (op {op}) got no answer\n{sb.Describe()}");
+            if (!task.Wait(Bound)) Assert.Fail($"message {i} (op {op}) got no answer\n{sb.Describe()}");
             DeviceAnswer a = task.Result;
-            Assert.True(a.Source == AnswerSource.Daemon, $"message {i} (op {op}) answered by {a.Source}\n{sb.Describe()}");
+            if (a.Source != AnswerSource.Daemon) Assert.Fail($"message {i} (op {op}) answered by {a.Source}\n{sb.Describe()}");
             Assert.True(Defined.Contains(a.Status), $"message {i} (op {op}): undefined status 0x{a.Status:X8}");
             string name = HvStatus.Name(a.Status);
             statuses[name] = statuses.GetValueOrDefault(name) + 1;

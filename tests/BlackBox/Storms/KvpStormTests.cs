@@ -48,9 +48,9 @@ public sealed class KvpStormTests
         {
             byte[] m = gen.Next();
             var task = host.Kernel.Kvp.Submit((byte[])m.Clone());
-            Assert.True(task.Wait(Bound), $"message {i} (op {m[0]}) got no answer\n{sb.Describe()}");
+            if (!task.Wait(Bound)) Assert.Fail($"message {i} (op {m[0]}) got no answer\n{sb.Describe()}");
             DeviceAnswer a = task.Result;
-            Assert.True(a.Source == AnswerSource.Daemon, $"message {i} (op {m[0]}) answered by {a.Source}, not the daemon\n{sb.Describe()}");
+            if (a.Source != AnswerSource.Daemon) Assert.Fail($"message {i} (op {m[0]}) answered by {a.Source}, not the daemon\n{sb.Describe()}");
             Assert.True(Defined.Contains(a.Status), $"message {i} (op {m[0]}): undefined status 0x{a.Status:X8}");
             byDaemon++;
             string name = HvStatus.Name(a.Status);

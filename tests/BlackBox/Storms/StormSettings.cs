@@ -5,20 +5,16 @@ using System.IO;
 namespace HvDaemons.BlackBox.Storms;
 
 /// <summary>
-/// How many messages a storm sends: $HVD_STORM_COUNT (`make fuzz` sets 100,000), else what CI
-/// runs: 20,000, and 5,000 for VSS, whose every THAW walks the machine's whole mount table
-/// (about 10 ms a message on a loaded 2-core box). Figures go to out/fuzz/storm-&lt;daemon&gt;.txt
-/// for docs/robustness.md.
+/// How many messages a storm sends: $HVD_STORM_COUNT (`make fuzz` sets 100,000), else 20,000,
+/// what CI runs (about 15 s per daemon; 100,000 take 1-2 minutes each on a 2-core box).
+/// Figures go to out/fuzz/storm-&lt;daemon&gt;.txt for docs/robustness.md.
 /// </summary>
 static class StormSettings
 {
     public const string CountVariable = "HVD_STORM_COUNT";
     public const int DefaultCount = 20_000;
-    public const int DefaultVssCount = 5_000;
 
     public static int Count => CountOr(DefaultCount);
-
-    public static int VssCount => CountOr(DefaultVssCount);
 
     static int CountOr(int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(CountVariable), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0

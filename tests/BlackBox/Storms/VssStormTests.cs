@@ -31,7 +31,7 @@ public sealed class VssStormTests
         using Sandbox sb = Sandbox.Start(host, SandboxSpec.ForDaemon(BlackBoxEnvironment.BinDir, "hv_vss_daemon"));
         Assert.True(host.Kernel.Vss.WaitReady(Bound), sb.Describe());
 
-        int count = StormSettings.VssCount;
+        int count = StormSettings.Count;
         var rng = new Random(StormSettings.Seed);
         var statuses = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var ops = new HashSet<byte>();
@@ -53,11 +53,11 @@ public sealed class VssStormTests
             ops.Add(m[0]);
             long started = Stopwatch.GetTimestamp();
             var task = host.Kernel.Vss.SubmitRaw(m);
-            Assert.True(task.Wait(Bound), $"message {i} (op {m[0]}) got no answer\n{sb.Describe()}");
+            if (!task.Wait(Bound)) Assert.Fail($"message {i} (op {m[0]}) got no answer\n{sb.Describe()}");
             double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (ms > slowestMs) (slowestMs, slowest) = (ms, $"op {m[0]} ({Convert.ToHexString(m)}) {ms:0} ms");
             DeviceAnswer a = task.Result;
-            Assert.True(a.Source == AnswerSource.Daemon, $"message {i} (op {m[0]}) answered by {a.Source}\n{sb.Describe()}");
+            if (a.Source != AnswerSource.Daemon) Assert.Fail($"message {i} (op {m[0]}) answered by {a.Source}\n{sb.Describe()}");
             Assert.True(a.Status is HvStatus.S_OK or HvStatus.E_FAIL, $"message {i} (op {m[0]}): undefined status 0x{a.Status:X8}");
             byDaemon++;
             string name = HvStatus.Name(a.Status);
