@@ -16,9 +16,10 @@ using HvDaemons.Fuzz.Targets;
 //   --report PATH   write the results table (docs/robustness.md) there
 //   --storms DIR    storm figures to include in the report (default out/fuzz)
 //   --replay FILE   run one saved input against --target and print what happens
+//   --write-seeds D write every --target's seeds into D/ (AFL++'s input directory; fuzz/afl.sh)
 var options = new FuzzOptions(Seconds: 10, CrashDirectory: "fuzz/crashes", CorpusDirectory: "fuzz/corpus");
 var only = new List<string>();
-string? report = null, replay = null, storms = "out/fuzz";
+string? report = null, replay = null, storms = "out/fuzz", seedsTo = null;
 int hangMs = 5000;
 for (int i = 0; i < args.Length; i++)
 {
@@ -34,6 +35,7 @@ for (int i = 0; i < args.Length; i++)
         case "--report": report = Next(); break;
         case "--storms": storms = Next(); break;
         case "--replay": replay = Next(); break;
+        case "--write-seeds": seedsTo = Next(); break;
         case "--hang-ms": hangMs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--list":
             foreach (string n in AllTargets.Names) Console.WriteLine(n);
@@ -46,6 +48,19 @@ for (int i = 0; i < args.Length; i++)
 if (options.MaxInputs != long.MaxValue && !Array.Exists(args, a => a == "--seconds"))
     options = options with { Seconds = double.MaxValue };
 if (only.Count == 0) only.AddRange(AllTargets.Names);
+
+if (seedsTo is not null)
+{
+    Directory.CreateDirectory(seedsTo);
+    foreach (string name in only)
+    {
+        using FuzzTarget t = AllTargets.Create(name);
+        int n = 0;
+        foreach (byte[] seed in FuzzRunner.AllSeeds(t, options.CorpusDirectory))
+            File.WriteAllBytes(Path.Combine(seedsTo, $"{name}-{n++:D3}.bin"), seed.Length > t.MaxInputLength ? seed[..t.MaxInputLength] : seed);
+    }
+    return 0;
+}
 
 if (replay is not null)
 {
