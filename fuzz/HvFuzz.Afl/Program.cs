@@ -15,6 +15,7 @@ if (args.Length != 1)
 // Created on the first input: instrumented code may run only after SharpFuzz has mapped
 // AFL's coverage area (before that, its counters point nowhere).
 FuzzTarget? target = null;
+AppDomain.CurrentDomain.ProcessExit += (_, _) => target?.Dispose();   // its temporary fixture
 Fuzzer.OutOfProcess.Run(stream =>
 {
     target ??= AllTargets.Create(args[0]);
