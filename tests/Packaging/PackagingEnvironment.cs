@@ -20,19 +20,10 @@ public static class PackagingEnvironment
 
     public static bool InCi => Environment.GetEnvironmentVariable("CI") == "true";
 
-    /// <summary>out/linux-x64, or $HV_BIN_DIR / $HVD_BIN_DIR as for the black-box tests.</summary>
-    public static string X64BinDir => BinDirFromEnvironment() ?? Path.Combine(RepoRoot, "out", "linux-x64");
     public static string StaticBinDir => Path.Combine(RepoRoot, "out", "linux-x64-static");
     public static string Arm64BinDir => Path.Combine(RepoRoot, "out", "linux-arm64");
 
     public static readonly string[] Daemons = ["hv_kvp_daemon", "hv_vss_daemon", "hv_fcopy_daemon"];
-
-    static string? BinDirFromEnvironment()
-    {
-        foreach (string name in new[] { "HVD_BIN_DIR", "HV_BIN_DIR" })
-            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } d) return Path.GetFullPath(d);
-        return null;
-    }
 
     /// <summary>Skips (or under CI fails) the calling test unless <paramref name="present"/>.</summary>
     public static void Require(bool present, string what)
