@@ -39,6 +39,9 @@ INITRAMFS_FILES := hooks/hv_kvp_daemon scripts/init-premount/hv_kvp_daemon \
 BUILD_ENV = RID=$(RID) STATIC=$(STATIC) OUT=$(OUT) LIBEXECDIR=$(libexecdir)
 SUBST = sed -e 's|@sbindir@|$(sbindir)|g' -e 's|@libexecdir@|$(libexecdir)|g'
 
+# build, variants and install must not run at once: they publish into the same obj folders.
+.NOTPARALLEL:
+
 .PHONY: all build binaries variants install uninstall install-initramfs uninstall-initramfs \
         demo test bench clean
 
