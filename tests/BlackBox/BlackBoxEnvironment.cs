@@ -33,9 +33,11 @@ public static class BlackBoxEnvironment
     }
 
     /// <summary>Skips the calling test (visibly) when the machine cannot run sandboxes.</summary>
-    public static void RequireSandbox()
+    public static void RequireSandbox() => SkipIf(Reason.Value);
+
+    /// <summary>Skips the calling test (visibly, as above) when <paramref name="reason"/> is not null.</summary>
+    public static void SkipIf(string? reason)
     {
-        string? reason = Reason.Value;
         if (reason is null) return;
         string line = SkipPrefix + reason;
         Console.Error.WriteLine(line);

@@ -1,6 +1,6 @@
 using System;
-using System.Buffers.Binary;
 using System.Threading.Tasks;
+using HvDaemons.Fcopy;
 using HvDaemons.HostSim.Kernel;
 using HvDaemons.Wire;
 
@@ -13,28 +13,13 @@ public sealed class FcopyHost(FcopyKernel kernel)
     public FcopyKernel Kernel => kernel;
 
     public Task<FcopyReply> StartAsync(string fileName, string pathName, uint copyFlags, ulong fileSize)
-    {
-        byte[] m = Header(FcopyOp.StartFileCopy, FcopyLayout.StartSize);
-        KernelStrings.WriteUtf8(fileName, m.AsSpan(FcopyLayout.FileName), FcopyLayout.MaxPath - 1);
-        KernelStrings.WriteUtf8(pathName, m.AsSpan(FcopyLayout.PathName), FcopyLayout.MaxPath - 1);
-        BinaryPrimitives.WriteUInt32LittleEndian(m.AsSpan(FcopyLayout.CopyFlags), copyFlags);
-        BinaryPrimitives.WriteUInt64LittleEndian(m.AsSpan(FcopyLayout.FileSize), fileSize);
-        return Send(m);
-    }
+        => Send(FcopyRequests.Start(fileName, pathName, copyFlags, fileSize, NameEncoding.Utf8));
 
     /// <summary>One WRITE_TO_FILE fragment (at most 6144 bytes).</summary>
-    public Task<FcopyReply> WriteAsync(ulong offset, ReadOnlySpan<byte> data)
-    {
-        if (data.Length > FcopyLayout.DataFragment) throw new ArgumentException("a fragment carries at most 6144 bytes");
-        byte[] m = Header(FcopyOp.WriteToFile, FcopyLayout.WriteMessageSize);
-        BinaryPrimitives.WriteUInt64LittleEndian(m.AsSpan(FcopyLayout.WriteOffset), offset);
-        BinaryPrimitives.WriteUInt32LittleEndian(m.AsSpan(FcopyLayout.WriteSize), (uint)data.Length);
-        data.CopyTo(m.AsSpan(FcopyLayout.WriteData));
-        return Send(m);
-    }
+    public Task<FcopyReply> WriteAsync(ulong offset, ReadOnlySpan<byte> data) => Send(FcopyRequests.Write(offset, data));
 
-    public Task<FcopyReply> CompleteAsync() => Send(Header(FcopyOp.CompleteFcopy, FcopyLayout.HeaderSize));
-    public Task<FcopyReply> CancelAsync() => Send(Header(FcopyOp.CancelFcopy, FcopyLayout.HeaderSize));
+    public Task<FcopyReply> CompleteAsync() => Send(FcopyRequests.Complete());
+    public Task<FcopyReply> CancelAsync() => Send(FcopyRequests.Cancel());
 
     public FcopyReply Start(string fileName, string pathName, uint copyFlags, ulong fileSize, TimeSpan? wait = null)
         => HostCall.Wait(StartAsync(fileName, pathName, copyFlags, fileSize), wait, NoAnswer);
@@ -58,13 +43,6 @@ public sealed class FcopyHost(FcopyKernel kernel)
     }
 
     static readonly FcopyReply NoAnswer = new(HostOutcome.NoAnswer, HvStatus.E_FAIL, null);
-
-    static byte[] Header(uint op, int size)
-    {
-        byte[] m = new byte[size];
-        BinaryPrimitives.WriteUInt32LittleEndian(m, op);
-        return m;
-    }
 
     async Task<FcopyReply> Send(byte[] message)
     {

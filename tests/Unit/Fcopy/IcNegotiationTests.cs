@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using HvDaemons.HostSim.Uio;
 using HvDaemons.Transport;
 using HvDaemons.Wire;
 using Xunit;
@@ -8,21 +9,8 @@ namespace HvDaemons.Tests.Fcopy;
 
 public class IcNegotiationTests
 {
-    /// <summary>An IC payload: header, counts, then "major.minor" entries (frameworks first).</summary>
-    internal static byte[] Payload(int frameworks, int services, string[] versions, int extra = 0)
-    {
-        var p = new byte[IcLayout.Versions + 4 * versions.Length + extra];
-        BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(IcLayout.MessageType), IcLayout.TypeNegotiate);
-        BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(IcLayout.FrameVersionCount), (ushort)frameworks);
-        BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(IcLayout.MessageVersionCount), (ushort)services);
-        for (int i = 0; i < versions.Length; i++)
-        {
-            string[] mm = versions[i].Split('.');
-            BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(IcLayout.Versions + 4 * i), ushort.Parse(mm[0]));
-            BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(IcLayout.Versions + 4 * i + 2), ushort.Parse(mm[1]));
-        }
-        return p;
-    }
+    static byte[] Payload(int frameworks, int services, string[] versions, int extra = 0)
+        => IcMessages.Negotiation(frameworks, services, versions, extra);
 
     static uint Status(byte[] p) => BinaryPrimitives.ReadUInt32LittleEndian(p.AsSpan(IcLayout.Status));
     static ushort U16(byte[] p, int at) => BinaryPrimitives.ReadUInt16LittleEndian(p.AsSpan(at));

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Security.Cryptography;
 using HvDaemons.Wire;
+using HvDaemons.HostSim.Uio;
 using Xunit;
 
 namespace HvDaemons.Tests.Fcopy;
@@ -13,7 +14,7 @@ public sealed class UioBinaryTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    UioHostSim NewHost() => new(Path.Combine(_dir, "env"));
+    UioRingHost NewHost() => new(Path.Combine(_dir, "env"));
 
     [Theory]
     [MemberData(nameof(FcopyCases.Names), MemberType = typeof(FcopyCases))]
@@ -69,7 +70,7 @@ public sealed class UioBinaryTests : IDisposable
     [Fact]
     public void BindsWhenNotBound()
     {
-        using var host = new UioHostSim(Path.Combine(_dir, "env"), bound: false);
+        using var host = new UioRingHost(Path.Combine(_dir, "env"), bound: false);
         string newId = Path.Combine(host.SysRoot, "bus/vmbus/drivers/uio_hv_generic/new_id");
         using var daemon = new UioDaemonProcess(host);
         for (int i = 0; i < 1000 && File.ReadAllText(newId).Length == 0; i++) System.Threading.Thread.Sleep(5);

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using HvDaemons.Daemon;
 using HvDaemons.Fcopy;
+using HvDaemons.HostSim.Uio;
 using HvDaemons.Logging;
 using HvDaemons.Transport;
 using HvDaemons.Wire;
@@ -12,7 +13,7 @@ using Xunit;
 
 namespace HvDaemons.Tests.Fcopy;
 
-/// <summary>UioFcopyChannel + FcopyService + ServiceLoop on a thread, against <see cref="UioHostSim"/>.</summary>
+/// <summary>UioFcopyChannel + FcopyService + ServiceLoop on a thread, against <see cref="UioRingHost"/>.</summary>
 sealed class InProcessUioDaemon : IDisposable
 {
     readonly StopSignal _stop = new(handleSignals: false);
@@ -20,7 +21,7 @@ sealed class InProcessUioDaemon : IDisposable
     public readonly LockedLogger Log = new();
     public int ExitCode = -1;
 
-    public InProcessUioDaemon(UioHostSim host)
+    public InProcessUioDaemon(UioRingHost host)
     {
         var locator = new UioLocator(host.SysRoot, host.DevRoot, Log) { BindWaitMs = 3000 };
         var channel = new UioFcopyChannel(locator, UioSimulatedDevice.Open, Log);
@@ -58,17 +59,17 @@ public sealed class UioChannelTests : IDisposable
     [MemberData(nameof(FcopyCases.Names), MemberType = typeof(FcopyCases))]
     public void FileSemanticsTable(string name)
     {
-        using var host = new UioHostSim(Path.Combine(_dir, "env"));
+        using var host = new UioRingHost(Path.Combine(_dir, "env"));
         using var daemon = new InProcessUioDaemon(host);
         host.Negotiate();
         Directory.CreateDirectory(Path.Combine(_dir, "files"));
-        FcopyCases.Run(name, host, Path.Combine(_dir, "files"));
+        FcopyCases.Run(name, new UioRingFcopyHost(host), Path.Combine(_dir, "files"));
     }
 
     [Fact]
     public void BindsTheDeviceWhenUioHvGenericHasNotClaimedIt()
     {
-        using var host = new UioHostSim(Path.Combine(_dir, "env"), bound: false);
+        using var host = new UioRingHost(Path.Combine(_dir, "env"), bound: false);
         string driver = Path.Combine(host.SysRoot, "bus/vmbus/drivers/uio_hv_generic");
         // The "kernel": once new_id names the fcopy class, the device gets its uio node.
         var kernel = new Thread(() =>
@@ -87,17 +88,17 @@ public sealed class UioChannelTests : IDisposable
     [Fact]
     public void NegotiationAndUnknownMessagesAreAnsweredInsideTheChannel()
     {
-        using var host = new UioHostSim(Path.Combine(_dir, "env"));
+        using var host = new UioRingHost(Path.Combine(_dir, "env"));
         using var daemon = new InProcessUioDaemon(host);
         host.Negotiate();
         // A heartbeat (type 1) is not ours: echoed with HV_E_FAIL, service continues.
-        byte[] r = host.Exchange(UioHostSim.IcPayload(1, new byte[8]));
+        byte[] r = host.Exchange(IcMessages.Request(1, new byte[8]));
         Assert.Equal(HvStatus.E_FAIL, BinaryPrimitives.ReadUInt32LittleEndian(r.AsSpan(IcLayout.Status)));
         // An FCOPY payload too short for hv_fcopy_hdr: E_FAIL instead of upstream's exit.
-        r = host.Exchange(UioHostSim.IcPayload(IcLayout.TypeFcopy, new byte[8]));
+        r = host.Exchange(IcMessages.Request(IcLayout.TypeFcopy, new byte[8]));
         Assert.Equal(HvStatus.E_FAIL, BinaryPrimitives.ReadUInt32LittleEndian(r.AsSpan(IcLayout.Status)));
         // Negotiation offering nothing we speak.
-        r = host.Exchange(IcNegotiationTests.Payload(1, 1, new[] { "1.0", "1.0" }));
+        r = host.Exchange(IcMessages.Negotiation(1, 1, new[] { "1.0", "1.0" }));
         Assert.Equal(HvStatus.E_FAIL, BinaryPrimitives.ReadUInt32LittleEndian(r.AsSpan(IcLayout.Status)));
         Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Cancel()));
         Assert.Contains(daemon.Log.Lines, l => l.Contains("FCopy IC version 1.1"));

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using HvDaemons.Transport;
 using HvDaemons.Wire;
+using HvDaemons.HostSim.Uio;
 using Xunit;
 
 namespace HvDaemons.Tests.Fcopy;

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using HvDaemons.Transport;
+using HvDaemons.HostSim.Uio;
 using Xunit;
 
 namespace HvDaemons.Tests.Fcopy;

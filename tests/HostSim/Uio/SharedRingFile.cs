@@ -5,10 +5,10 @@ using HvDaemons.Os;
 using HvDaemons.Transport;
 using HvDaemons.Wire;
 
-namespace HvDaemons.Tests.Fcopy;
+namespace HvDaemons.HostSim.Uio;
 
 /// <summary>A file holding a guest TX ring then a guest RX ring, mapped shared in this process.</summary>
-sealed unsafe class SharedRingFile : IDisposable
+public sealed unsafe class SharedRingFile : IDisposable
 {
     readonly FileDescriptor _fd;
     readonly SharedMapping _map;
@@ -47,24 +47,5 @@ sealed unsafe class SharedRingFile : IDisposable
         _map.Dispose();
         _fd.Dispose();
         File.Delete(Path);
-    }
-}
-
-/// <summary>The same packet generator as the C host's make().</summary>
-static class RingPackets
-{
-    static uint Next(ref uint s) { s ^= s << 13; s ^= s >> 17; s ^= s << 5; return s; }
-
-    public static byte[] Make(uint i, uint seed, uint maxUnits, bool fixedSize)
-    {
-        uint s = unchecked(seed * 0x9E3779B1u + i * 7919u + 1u);
-        uint units = fixedSize ? maxUnits : 3 + Next(ref s) % maxUnits;
-        var p = new byte[units * 8];
-        BinaryPrimitives.WriteUInt16LittleEndian(p, 6);
-        BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(2), 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(4), (ushort)units);
-        BinaryPrimitives.WriteUInt64LittleEndian(p.AsSpan(8), i);
-        for (int k = 16; k < p.Length; k++) p[k] = (byte)Next(ref s);
-        return p;
     }
 }

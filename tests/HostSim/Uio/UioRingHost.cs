@@ -8,17 +8,18 @@ using HvDaemons.Os;
 using HvDaemons.Transport;
 using HvDaemons.Wire;
 using Tmds.Linux;
-using Xunit;
 
-namespace HvDaemons.Tests.Fcopy;
+namespace HvDaemons.HostSim.Uio;
 
 /// <summary>
-/// The host and kernel around a uio fcopy channel, for tests: a fake sysfs tree, the simulated
-/// uio device (see <see cref="UioSimulatedDevice"/>), and the host's side of the rings and
-/// interrupts as §7.4 describes them: the host interrupts only while our RX mask is clear,
-/// the "kernel" masks before waking the reader, and an irq-control write unmasks.
+/// The host and kernel around a uio fcopy channel: a fake sysfs tree, the simulated uio device
+/// (see <see cref="UioSimulatedDevice"/>: a ring file plus irq and irq-control FIFOs), and the
+/// host's side of the rings and interrupts as §7.4 describes them: the host interrupts only
+/// while our RX mask is clear, the "kernel" masks before waking the reader, and an irq-control
+/// write unmasks. A daemon that breaks the protocol or stops answering raises an exception
+/// (<see cref="InvalidDataException"/>, <see cref="TimeoutException"/>).
 /// </summary>
-sealed unsafe class UioHostSim : IFcopyHost
+public sealed unsafe class UioRingHost : IDisposable
 {
     public const int RingBytes = 4096 + 16384;
     readonly SharedRingFile _rings;
@@ -28,13 +29,14 @@ sealed unsafe class UioHostSim : IFcopyHost
     uint _interrupts;
     ulong _transaction = 100;
 
-    public UioHostSim(string root, bool bound = true)
+    /// <param name="root">An empty directory for the fake sys/ and dev/ trees.</param>
+    /// <param name="bound">Whether uio_hv_generic already claimed the device (it has a uio0 node).</param>
+    public UioRingHost(string root, bool bound = true)
     {
         Root = root;
-        string device = Path.Combine(SysRoot, "bus/vmbus/devices", UioLocator.FcopyInstanceId);
-        Directory.CreateDirectory(Path.Combine(device, "channels/15"));
-        using (var ring = new FileStream(Path.Combine(device, "channels/15/ring"), FileMode.Create)) ring.SetLength(2L * RingBytes);
-        if (bound) Directory.CreateDirectory(Path.Combine(device, "uio/uio0"));
+        Directory.CreateDirectory(Path.Combine(DeviceDir, "channels/15"));
+        using (var ring = new FileStream(Path.Combine(DeviceDir, "channels/15/ring"), FileMode.Create)) ring.SetLength(2L * RingBytes);
+        if (bound) Directory.CreateDirectory(Path.Combine(DeviceDir, "uio/uio0"));
         string driver = Path.Combine(SysRoot, "bus/vmbus/drivers/uio_hv_generic");
         Directory.CreateDirectory(driver);
         File.WriteAllText(Path.Combine(driver, "new_id"), "");
@@ -52,6 +54,7 @@ sealed unsafe class UioHostSim : IFcopyHost
     public string SysRoot => Path.Combine(Root, "sys");
     public string DevRoot => Path.Combine(Root, "dev");
     public string DeviceDir => Path.Combine(SysRoot, "bus/vmbus/devices", UioLocator.FcopyInstanceId);
+    /// <summary>The host sends names as UTF-16LE on this transport (no kernel converts them).</summary>
     public NameEncoding Encoding => NameEncoding.Utf16Le;
     public int Doorbells { get; private set; }
 
@@ -59,16 +62,16 @@ sealed unsafe class UioHostSim : IFcopyHost
     {
         byte[] p = NativeString.Utf8z(path);
         fixed (byte* pp = p)
-            Assert.Equal(0, LibC.mkfifo(pp, 0x180));
+            if (LibC.mkfifo(pp, 0x180) != 0) throw new IOException("mkfifo " + path + " failed");
     }
 
     uint RxMask
     {
-        get => Volatile.Read(ref *(uint*)Unsafe(1, VmbusLayout.InterruptMask));
-        set { Volatile.Write(ref *(uint*)Unsafe(1, VmbusLayout.InterruptMask), value); Interlocked.MemoryBarrier(); }
+        get => Volatile.Read(ref *(uint*)ControlWord(1, VmbusLayout.InterruptMask));
+        set { Volatile.Write(ref *(uint*)ControlWord(1, VmbusLayout.InterruptMask), value); Interlocked.MemoryBarrier(); }
     }
 
-    byte* Unsafe(int ring, int offset)
+    byte* ControlWord(int ring, int offset)
     {
         fixed (byte* p = _rings.Control(ring)) return p + offset;
     }
@@ -96,6 +99,11 @@ sealed unsafe class UioHostSim : IFcopyHost
         }
     }
 
+    static void Expect(bool condition, string what)
+    {
+        if (!condition) throw new InvalidDataException("daemon's response: " + what);
+    }
+
     /// <summary>Puts one IC payload on RX as an in-band packet and returns the response payload.</summary>
     public byte[] Exchange(byte[] payload, int timeoutMs = 20000)
     {
@@ -110,7 +118,7 @@ sealed unsafe class UioHostSim : IFcopyHost
         var sw = Stopwatch.StartNew();
         while (_rings.Rx.TryWrite(packet).Status == RingStatus.Full)
         {
-            Assert.True(sw.ElapsedMilliseconds < timeoutMs, "RX stays full");
+            if (sw.ElapsedMilliseconds >= timeoutMs) throw new TimeoutException("RX stays full");
             Thread.Sleep(1);
         }
         Interrupt();
@@ -122,46 +130,36 @@ sealed unsafe class UioHostSim : IFcopyHost
             if (r.Status == RingStatus.Ok)
             {
                 Span<byte> got = _packet.AsSpan(0, r.Length);
-                Assert.Equal(VmbusLayout.PacketTypeInband, BinaryPrimitives.ReadUInt16LittleEndian(got));
-                Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(got[2..]));
-                Assert.Equal(VmbusLayout.ResponseTransactionId, BinaryPrimitives.ReadUInt64LittleEndian(got[8..]));
-                Assert.Equal(packet.Length, r.Length);
+                Expect(BinaryPrimitives.ReadUInt16LittleEndian(got) == VmbusLayout.PacketTypeInband, "packet type is not in-band");
+                Expect(BinaryPrimitives.ReadUInt16LittleEndian(got[2..]) == 2, "header length is not 2 units");
+                Expect(BinaryPrimitives.ReadUInt64LittleEndian(got[8..]) == VmbusLayout.ResponseTransactionId, "transaction id");
+                Expect(r.Length == packet.Length, $"length {r.Length}, request was {packet.Length}");
                 byte[] response = got[VmbusLayout.DescriptorSize..].ToArray();
-                Assert.Equal(IcLayout.ResponseFlags, response[IcLayout.Flags]);
+                Expect(response[IcLayout.Flags] == IcLayout.ResponseFlags, "IC flags are not a response");
                 return response;
             }
-            Assert.Equal(RingStatus.Empty, r.Status);
-            Assert.True(sw.ElapsedMilliseconds < timeoutMs, "no response from the daemon");
-            Thread.Sleep(r.Status == RingStatus.Empty && sw.ElapsedMilliseconds < 50 ? 0 : 1);
+            Expect(r.Status == RingStatus.Empty, "TX ring read " + r.Status);
+            if (sw.ElapsedMilliseconds >= timeoutMs) throw new TimeoutException("no response from the daemon");
+            Thread.Sleep(sw.ElapsedMilliseconds < 50 ? 0 : 1);
         }
     }
 
-    public static byte[] IcPayload(ushort type, ReadOnlySpan<byte> message)
-    {
-        var p = new byte[IcLayout.HeaderSize + message.Length];
-        BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(IcLayout.FrameVersionMajor), 3);
-        BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(IcLayout.MessageType), type);
-        BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(IcLayout.MessageVersionMajor), 1);
-        BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(IcLayout.MessageVersionMinor), 1);
-        BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(IcLayout.MessageSize), (ushort)message.Length);
-        p[IcLayout.Flags] = IcLayout.FlagTransaction | IcLayout.FlagRequest;
-        message.CopyTo(p.AsSpan(IcLayout.HeaderSize));
-        return p;
-    }
-
+    /// <summary>Offers framework 1.0/3.0 and fcopy 1.0/1.1, as Hyper-V does, and checks it was accepted.</summary>
     public void Negotiate()
     {
-        byte[] p = IcNegotiationTests.Payload(2, 2, new[] { "1.0", "3.0", "1.0", "1.1" });
-        byte[] r = Exchange(p);
-        Assert.Equal(HvStatus.S_OK, BinaryPrimitives.ReadUInt32LittleEndian(r.AsSpan(IcLayout.Status)));
+        byte[] r = Exchange(IcMessages.Negotiation(2, 2, ["1.0", "3.0", "1.0", "1.1"]));
+        uint status = BinaryPrimitives.ReadUInt32LittleEndian(r.AsSpan(IcLayout.Status));
+        Expect(status == HvStatus.S_OK, "negotiation answered " + HvStatus.Name(status));
     }
 
+    /// <summary>Sends one fcopy message (char-device form, hv_fcopy_hdr first) and returns the status.</summary>
     public uint Send(byte[] message)
     {
-        byte[] payload = IcPayload(IcLayout.TypeFcopy, message);
+        byte[] payload = IcMessages.Request(IcLayout.TypeFcopy, message);
         byte[] response = Exchange(payload);
         // Everything but status and flags is echoed.
-        Assert.Equal(payload.AsSpan(IcLayout.HeaderSize).ToArray(), response.AsSpan(IcLayout.HeaderSize, payload.Length - IcLayout.HeaderSize).ToArray());
+        Expect(payload.AsSpan(IcLayout.HeaderSize).SequenceEqual(response.AsSpan(IcLayout.HeaderSize, payload.Length - IcLayout.HeaderSize)),
+            "the message was not echoed");
         return BinaryPrimitives.ReadUInt32LittleEndian(response.AsSpan(IcLayout.Status));
     }
 
@@ -176,7 +174,7 @@ sealed unsafe class UioHostSim : IFcopyHost
         var sw = Stopwatch.StartNew();
         while (RxMask != 0)
         {
-            Assert.True(sw.ElapsedMilliseconds < 10000, "daemon did not reopen after a corrupt ring");
+            if (sw.ElapsedMilliseconds >= 10000) throw new TimeoutException("daemon did not reopen after a corrupt ring");
             Thread.Sleep(2);
         }
         _rings.SetIndices(1, 0, 0);

@@ -1,0 +1,79 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using HvDaemons.HostSim.Host;
+using HvDaemons.HostSim.Kernel;
+using HvDaemons.HostSim.Sandboxing;
+using HvDaemons.Wire;
+using Xunit;
+
+namespace HvDaemons.BlackBox;
+
+/// <summary>Daemon mode (no -n) and syslog, on the published binary: the parent starts itself
+/// again in a new session with stdio on /dev/null and exits 0; the child registers and serves
+/// and logs RFC 3164 lines with upstream's ident.</summary>
+public sealed class DetachTests
+{
+    static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    [SkippableFact]
+    public void Without_no_daemon_the_parent_exits_0_and_a_detached_child_serves()
+    {
+        BlackBoxEnvironment.RequireSandbox();
+        var host = new SimHost();
+        var spec = new SandboxSpec(BlackBoxEnvironment.Daemon("hv_vss_daemon"));   // no -n
+        using Sandbox sb = Sandbox.Start(host, spec);
+        int child = 0;
+        try
+        {
+            Assert.Equal(0, sb.WaitForExit(Bound));
+            Assert.True(host.Kernel.Vss.WaitReady(Bound), sb.Describe());
+            string open = host.Kernel.Vss.History.First(l => l.StartsWith("open by pid ", StringComparison.Ordinal));
+            child = int.Parse(Regex.Match(open, @"open by pid (\d+)").Groups[1].Value);
+            Assert.NotEqual(sb.Pid, child);
+
+            // The child leads its own session and has no terminal-bound stdio.
+            string stat = File.ReadAllText("/proc/" + child + "/stat");
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            Assert.Equal(child.ToString(), fields[3]);   // session id (field 6 of stat)
+            foreach (int fd in new[] { 0, 1, 2 })
+                Assert.Equal("/dev/null", new FileInfo("/proc/" + child + "/fd/" + fd).LinkTarget);
+            string cmdline = File.ReadAllText("/proc/" + child + "/cmdline");
+            Assert.EndsWith("\0-n\0", cmdline);
+
+            VssReply reply = host.Vss.HotBackup(Bound);
+            Assert.Equal(AnswerSource.Daemon, reply.Source);
+            Assert.Equal(HvStatus.S_OK, reply.Status);
+
+            SyslogLineAssert(sb, child);
+        }
+        finally
+        {
+            if (child > 0) StopChild(child);
+        }
+    }
+
+    static void SyslogLineAssert(Sandbox sb, int child)
+    {
+        var started = sb.Log.WaitFor(l => l.Message == "VSS starting; pid is:" + child, Bound);
+        Assert.NotNull(started);
+        Assert.Equal("Hyper-V VSS", started!.Ident);
+        Assert.Equal((1 << 3) | 6, started.Priority);   // LOG_USER | LOG_INFO
+    }
+
+    /// <summary>The child is ours (we started its parent); end it by pid and wait until it is gone.</summary>
+    static void StopChild(int pid)
+    {
+        if (Native.Kill(pid, 15) != 0) return;
+        for (int i = 0; i < 200 && Directory.Exists("/proc/" + pid); i++) Thread.Sleep(50);
+        if (Directory.Exists("/proc/" + pid)) Native.Kill(pid, 9);
+    }
+
+    static class Native
+    {
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        public static extern int Kill(int pid, int signal);
+    }
+}
