@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
@@ -31,9 +32,28 @@ public static class RootShell
     /// <summary>The libraries ldd lists for <paramref name="binary"/> (libc, libm and the loader for an AOT binary).</summary>
     public static IEnumerable<string> SharedLibraries(string binary)
     {
+        // A static build (make STATIC=1) loads nothing; ldd would fail on it.
+        if (!HasInterpreter(binary)) yield break;
         string output = Run("ldd", binary);
         foreach (Match m in Regex.Matches(output, @"(/\S+) \(0x"))
             yield return m.Groups[1].Value;
+    }
+
+    /// <summary>Whether an ELF64 file names a dynamic loader (a PT_INTERP program header).</summary>
+    static bool HasInterpreter(string binary)
+    {
+        byte[] elf = System.IO.File.ReadAllBytes(binary);
+        ulong phoff = BinaryPrimitives.ReadUInt64LittleEndian(elf.AsSpan(32));
+        int phentsize = BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan(54));
+        int phnum = BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan(56));
+        const uint PtInterp = 3;
+        for (int i = 0; i < phnum; i++)
+        {
+            ulong at = phoff + (ulong)(i * phentsize);
+            if (at + 4 > (ulong)elf.Length) return true;   // malformed: let ldd say what it is
+            if (BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan((int)at)) == PtInterp) return true;
+        }
+        return false;
     }
 
     /// <summary>Shell lines copying <paramref name="binary"/> to <paramref name="target"/> under
