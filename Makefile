@@ -1,29 +1,126 @@
 # HvDaemons: drop-in replacements for tools/hv's Hyper-V guest daemons.
-#   make            build the three Native-AOT daemons into out/linux-x64
-#   make demo       build, then run each daemon against the simulated Hyper-V host
-#   make test       build, then run every test (unit and black-box)
-#   make bench      print start-up, memory, size and throughput figures
-#   make fuzz       message storms against the daemons, then every fuzz target for FUZZ_SECONDS;
-#                   writes docs/robustness.md
+#   make                  build the three Native-AOT daemons into out/linux-x64
+#   make install          install them, the KVP scripts, units, udev rules and man pages
+#   make uninstall        remove what install put there (DESTDIR and the dirs as for install)
+#   make install-initramfs / uninstall-initramfs   the opt-in dracut and initramfs-tools parts
+#   make demo             build, then run each daemon against the simulated Hyper-V host
+#   make test             build (also the static and arm64 variants), then run every test
+#   make bench            print start-up, memory, size and throughput figures
+#   make fuzz             message storms (STORM_COUNT each), then every fuzz target for
+#                         FUZZ_SECONDS; writes docs/robustness.md
 #   make clean
+# Variables (as tools/hv, plus ours): DESTDIR prefix sbindir libexecdir sharedstatedir mandir
+# unitdir udevrulesdir dracutmodulesdir initramfstoolsdir RID STATIC OUT. docs/packaging.md
+# says what goes where.
 
 RID ?= linux-x64
-OUT ?= out/$(RID)
+STATIC ?= 0
+OUT ?= out/$(RID)$(if $(filter 0,$(STATIC)),,-static)
+
+prefix ?= /usr
+sbindir ?= $(prefix)/sbin
+libexecdir ?= $(prefix)/libexec
+sharedstatedir ?= /var/lib
+mandir ?= $(prefix)/share/man
+unitdir ?= /usr/lib/systemd/system
+udevrulesdir ?= /usr/lib/udev/rules.d
+dracutmodulesdir ?= /usr/lib/dracut/modules.d
+initramfstoolsdir ?= /usr/share/initramfs-tools
+
+DAEMONS := hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon
+KVP_SCRIPTS := hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig
+UNITS := hv_kvp_daemon.service hv_vss_daemon.service hv_fcopy_daemon.service \
+         hv_fcopy_uio_daemon.service hv_fcopy_uio_bind.service
+UDEV_RULES := 70-hv-daemons.rules
+MANPAGES := hv_kvp_daemon.8 hv_vss_daemon.8 hv_fcopy_daemon.8 hv_fcopy_uio_daemon.8
+DRACUT_MODULE := 90hv-kvp
+DRACUT_FILES := module-setup.sh hv-kvp-daemon-initrd.service
+INITRAMFS_FILES := hooks/hv_kvp_daemon scripts/init-premount/hv_kvp_daemon \
+                   scripts/init-bottom/hv_kvp_daemon
+
+BUILD_ENV = RID=$(RID) STATIC=$(STATIC) OUT=$(OUT) LIBEXECDIR=$(libexecdir)
+SUBST = sed -e 's|@sbindir@|$(sbindir)|g' -e 's|@libexecdir@|$(libexecdir)|g'
+
+# build, variants and install must not run at once: they publish into the same obj folders.
+.NOTPARALLEL:
+
+.PHONY: all build binaries variants install uninstall install-initramfs uninstall-initramfs \
+        demo test bench fuzz clean
 
 FUZZ_SECONDS ?= 60
 STORM_COUNT ?= 100000
 
-.PHONY: all build demo test bench fuzz clean
-
 all: build
 
 build:
-	RID=$(RID) ./build.sh
+	$(BUILD_ENV) ./build.sh
+
+# install uses the binaries in $(OUT) as they are when build.sh recorded the same settings
+# (RID, STATIC, libexecdir: the KVP scripts folder is compiled in); otherwise it builds.
+binaries:
+	@want=$$(printf 'rid=%s\nstatic=%s\nlibexecdir=%s' '$(RID)' '$(STATIC)' '$(libexecdir)'); \
+	have=$$(cat '$(OUT)/build-settings' 2>/dev/null); \
+	for d in $(DAEMONS); do [ -x "$(OUT)/$$d" ] || have=; done; \
+	if [ "$$have" = "$$want" ]; then echo "installing the binaries in $(OUT)"; \
+	else $(MAKE) --no-print-directory build; fi
+
+# The variants the packaging tests check: fully static x64 and cross-compiled arm64. CI
+# (CI=true) must have the cross toolchain; elsewhere arm64 is left out when it is missing.
+variants:
+	RID=linux-x64 STATIC=1 OUT=out/linux-x64-static LIBEXECDIR=$(libexecdir) ./build.sh
+	@if [ "$$CI" = true ] || { command -v clang && command -v ld.lld && \
+	    command -v aarch64-linux-gnu-objcopy; } >/dev/null; then \
+	    RID=linux-arm64 STATIC=0 OUT=out/linux-arm64 LIBEXECDIR=$(libexecdir) ./build.sh; \
+	else echo "no arm64 cross toolchain (clang lld gcc-aarch64-linux-gnu): out/linux-arm64 not built"; fi
+
+install: binaries
+	install -d -m 0755 '$(DESTDIR)$(sbindir)' '$(DESTDIR)$(libexecdir)/hypervkvpd' \
+	    '$(DESTDIR)$(sharedstatedir)/hyperv' '$(DESTDIR)$(mandir)/man8' \
+	    '$(DESTDIR)$(unitdir)' '$(DESTDIR)$(udevrulesdir)'
+	for d in $(DAEMONS); do install -m 0755 "$(OUT)/$$d" '$(DESTDIR)$(sbindir)/'; done
+	# One executable for both fcopy transports; argv[0] picks the uio daemon's behaviour.
+	ln -f '$(DESTDIR)$(sbindir)/hv_fcopy_daemon' '$(DESTDIR)$(sbindir)/hv_fcopy_uio_daemon'
+	for s in $(KVP_SCRIPTS); do \
+	    install -m 0755 "packaging/scripts/$$s" '$(DESTDIR)$(libexecdir)/hypervkvpd/'; done
+	for u in $(UNITS); do \
+	    $(SUBST) "packaging/systemd/$$u.in" >'$(DESTDIR)$(unitdir)/'"$$u" && \
+	    chmod 0644 '$(DESTDIR)$(unitdir)/'"$$u"; done
+	for r in $(UDEV_RULES); do install -m 0644 "packaging/udev/$$r" '$(DESTDIR)$(udevrulesdir)/'; done
+	for m in $(MANPAGES); do install -m 0644 "packaging/man/$$m" '$(DESTDIR)$(mandir)/man8/'; done
+
+# Removes the files install adds, and our own folders when that leaves them empty; never
+# the pool files in $(sharedstatedir)/hyperv nor the standard folders.
+uninstall: uninstall-initramfs
+	for f in $(DAEMONS) hv_fcopy_uio_daemon; do rm -f '$(DESTDIR)$(sbindir)/'"$$f"; done
+	for s in $(KVP_SCRIPTS); do rm -f '$(DESTDIR)$(libexecdir)/hypervkvpd/'"$$s"; done
+	for u in $(UNITS); do rm -f '$(DESTDIR)$(unitdir)/'"$$u"; done
+	for r in $(UDEV_RULES); do rm -f '$(DESTDIR)$(udevrulesdir)/'"$$r"; done
+	for m in $(MANPAGES); do rm -f '$(DESTDIR)$(mandir)/man8/'"$$m"; done
+	rmdir '$(DESTDIR)$(libexecdir)/hypervkvpd' 2>/dev/null || true
+	rmdir '$(DESTDIR)$(sharedstatedir)/hyperv' 2>/dev/null || true
+
+# Starts hv_kvp_daemon inside the initramfs, for images provisioned over KVP before the
+# root filesystem is mounted. Opt-in: it changes every initramfs built afterwards.
+install-initramfs: install
+	install -d -m 0755 '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)'
+	for f in $(DRACUT_FILES); do \
+	    $(SUBST) "packaging/dracut/$(DRACUT_MODULE)/$$f" >'$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/'"$$f"; done
+	chmod 0755 '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/module-setup.sh'
+	chmod 0644 '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/hv-kvp-daemon-initrd.service'
+	for f in $(INITRAMFS_FILES); do \
+	    install -d -m 0755 "$$(dirname '$(DESTDIR)$(initramfstoolsdir)/'"$$f")" && \
+	    $(SUBST) "packaging/initramfs-tools/$$f" >'$(DESTDIR)$(initramfstoolsdir)/'"$$f" && \
+	    chmod 0755 '$(DESTDIR)$(initramfstoolsdir)/'"$$f"; done
+
+uninstall-initramfs:
+	for f in $(DRACUT_FILES); do rm -f '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/'"$$f"; done
+	rmdir '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)' 2>/dev/null || true
+	for f in $(INITRAMFS_FILES); do rm -f '$(DESTDIR)$(initramfstoolsdir)/'"$$f"; done
 
 demo: build
 	dotnet run --project tests/HostSim -c Release -- demo --bin $(OUT)
 
-test: build
+test: build variants
 	./tests/run.sh
 
 bench: build

@@ -7,6 +7,8 @@ using HvDaemons.Transport;
 var spec = new CommandLineSpec("hv_kvp_daemon", HasDebug: true, HelpExitCode: 0, BadOptionExitCode: 1);
 return DaemonMain.Run(spec, args, _ => "KVP", "KVP starting", (options, log) =>
 {
-    var service = KvpService.Create(KvpPaths.Default, log);
+    // The scripts folder follows the build's libexecdir (upstream: KVP_SCRIPTS_PATH).
+    var paths = KvpPaths.Default with { ScriptsDirectory = KvpBuildSettings.ScriptsDirectory };
+    var service = KvpService.Create(paths, log);
     return new DaemonWiring(new CharDeviceChannel("/dev/vmbus/hv_kvp", new KvpRegistration()), service);
 });

@@ -21,14 +21,23 @@ public static class BlackBoxEnvironment
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    /// <summary>Where the published daemons are: $HV_BIN_DIR or out/linux-x64.</summary>
-    public static string BinDir { get; } =
-        Environment.GetEnvironmentVariable("HV_BIN_DIR") is { Length: > 0 } d ? Path.GetFullPath(d) : Path.Combine(RepoRoot, "out", "linux-x64");
+    /// <summary>Where the published daemons are: $HVD_BIN_DIR or $HV_BIN_DIR (e.g.
+    /// out/linux-x64-static, to run every black-box test on the static build), else out/linux-x64.</summary>
+    public static string BinDir { get; } = ChooseBinDir();
+
+    static string ChooseBinDir()
+    {
+        foreach (string name in new[] { "HVD_BIN_DIR", "HV_BIN_DIR" })
+            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } dir) return Path.GetFullPath(dir, RepoRoot);   // relative: to the repository
+        return Path.Combine(RepoRoot, "out", "linux-x64");
+    }
 
     /// <summary>Skips the calling test (visibly) when the machine cannot run sandboxes.</summary>
-    public static void RequireSandbox()
+    public static void RequireSandbox() => SkipIf(Reason.Value);
+
+    /// <summary>Skips the calling test (visibly, as above) when <paramref name="reason"/> is not null.</summary>
+    public static void SkipIf(string? reason)
     {
-        string? reason = Reason.Value;
         if (reason is null) return;
         string line = SkipPrefix + reason;
         Console.Error.WriteLine(line);
@@ -46,7 +55,7 @@ public static class BlackBoxEnvironment
     public static string Daemon(string name)
     {
         string path = Path.Combine(BinDir, name);
-        Assert.True(File.Exists(path), path + " is missing: run ./build.sh first (or set HV_BIN_DIR)");
+        Assert.True(File.Exists(path), path + " is missing: run ./build.sh first (or set HVD_BIN_DIR)");
         return path;
     }
 

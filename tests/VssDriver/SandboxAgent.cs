@@ -5,7 +5,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using HvDaemons.Os;
-using HvDaemons.Tests.Vss.Sandbox;
+using HvDaemons.Testing.Freeze;
 using HvDaemons.Vss;
 using Tmds.Linux;
 
@@ -19,7 +19,6 @@ namespace HvDaemons.Tests.VssDriver;
 /// </summary>
 static unsafe class SandboxAgent
 {
-    const string OldRoot = "/.oldroot";
     static readonly Dictionary<string, Process> Writers = new();
     static readonly List<string> DaemonStderr = new();
     static string[] _allowed = [];
@@ -29,24 +28,11 @@ static unsafe class SandboxAgent
     public static int Run(string[] allowed)
     {
         _allowed = allowed;
-        byte[] old = NativeString.Utf8z(OldRoot);
-        fixed (byte* p = old)
-        {
-            if (LibC.umount2(p, LibC.MNT_DETACH) != 0) { Console.WriteLine("err umount old root: " + LibC.errno); return 96; }
-            LibC.rmdir(p);
-        }
-        if (!MountTable.TryRead("/proc/mounts", out List<MountEntry> mounts, out string error))
-        {
-            Console.WriteLine("unsafe cannot read /proc/mounts: " + error);
-            return 97;
-        }
-        List<string> bad = SandboxMountCheck.Violations(mounts, allowed, DeviceNumbers.Stat, DeviceNumbers.StatFilesystem);
-        if (bad.Count > 0)
-        {
-            Console.WriteLine("unsafe " + string.Join("; ", bad));
-            return 97;
-        }
-        Console.WriteLine("safe " + mounts.Count + " mounts");
+        string? error = MountGuard.DetachOldRoot();
+        if (error is not null) { Console.WriteLine("err " + error); return 96; }
+        string verdict = MountGuard.Check(allowed, out bool safe);
+        Console.WriteLine(verdict);
+        if (!safe) return 97;
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => ThawAll());
         try
         {
@@ -82,7 +68,7 @@ static unsafe class SandboxAgent
         "writer-wait" => Writers[a[1]].WaitForExit(int.Parse(a[2]))
             ? "ok done " + Writers[a[1]].ExitCode + " " + Writers[a[1]].StandardOutput.ReadToEnd().Trim()
             : "ok blocked",
-        "probe" => Probe(a[1]),
+        "probe" => FreezeProbe.Probe(a[1], _allowed),
         "thaw-all" => "ok " + ThawAll(),
         "logs" => "ok " + string.Join("\u001f", _syslog!.Lines),
         "stderr" => "ok " + string.Join("\u001f", DaemonStderr),
@@ -148,35 +134,7 @@ static unsafe class SandboxAgent
         return "ok";
     }
 
-    /// <summary>Whether <paramref name="mountPoint"/> is frozen: our own FIFREEZE says EBUSY if so
-    /// (and if not, we thaw at once). Only for filesystems whose freeze cannot block on another.</summary>
-    static string Probe(string mountPoint)
-    {
-        SysResult r = Posix.Open(mountPoint, Posix.O_RDONLY, 0, out FileDescriptor fd);
-        if (!r.Ok) return "err open " + r.Error;
-        using (fd)
-        {
-            r = FsFreeze.Freeze(fd);
-            if (r.Ok) { FsFreeze.Thaw(fd); return "ok free"; }
-            return r.Error == Errno.EBUSY ? "ok frozen" : "ok error " + r.Error;
-        }
-    }
-
-    /// <summary>FITHAW on every mount of a device the test created, innermost first.</summary>
-    static int ThawAll()
-    {
-        if (!MountTable.TryRead("/proc/mounts", out List<MountEntry> mounts, out _)) return -1;
-        int thawed = 0;
-        for (int i = mounts.Count - 1; i >= 0; i--)
-        {
-            MountEntry m = mounts[i];
-            if (!m.Source.StartsWith("/dev/", StringComparison.Ordinal)) continue;
-            if (!DeviceNumbers.Stat(m.Source, out DeviceNumber dev).Ok || Array.IndexOf(_allowed, dev.ToString()) < 0) continue;
-            if (!Posix.Open(m.MountPoint, Posix.O_RDONLY, 0, out FileDescriptor fd).Ok) { fd.Dispose(); continue; }
-            using (fd) if (FsFreeze.Thaw(fd).Ok) thawed++;
-        }
-        return thawed;
-    }
+    static int ThawAll() => FreezeProbe.ThawAll(_allowed);
 
     static void Kill(Process p)
     {

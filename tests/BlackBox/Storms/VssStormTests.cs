@@ -27,7 +27,8 @@ public sealed class VssStormTests
     {
         BlackBoxEnvironment.RequireSandbox();
         BlackBoxEnvironment.Daemon("hv_vss_daemon");
-        var host = new SimHost(new SimKernelOptions { VssForwardEveryOp = true });
+        var host = new SimHost();
+        host.Kernel.Vss.ForwardEveryOp = true;
         using Sandbox sb = Sandbox.Start(host, SandboxSpec.ForDaemon(BlackBoxEnvironment.BinDir, "hv_vss_daemon"));
         Assert.True(host.Kernel.Vss.WaitReady(Bound), sb.Describe());
 

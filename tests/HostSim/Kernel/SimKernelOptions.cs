@@ -19,12 +19,6 @@ public sealed record SimKernelOptions
     /// (or tests without a daemon) may set this.
     /// </summary>
     public bool AllowFreeze { get; init; }
-    /// <summary>
-    /// Forward every VSS operation to the daemon, as a faulty or newer kernel might (the real
-    /// one answers all but FREEZE, THAW and HOT_BACKUP itself). Storm tests use it with
-    /// <see cref="VssKernel.SubmitRaw"/> so unknown ops and garbage fields reach the daemon.
-    /// </summary>
-    public bool VssForwardEveryOp { get; init; }
     /// <summary>The version string the kernel hands the KVP daemon at registration.</summary>
     public string KvpKernelVersion { get; init; } = "3.1";
     /// <summary>Which device nodes exist (fcopy's char device is gone since 6.10).</summary>

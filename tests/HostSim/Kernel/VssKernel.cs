@@ -35,7 +35,14 @@ public sealed class VssKernel : SimService
         return SubmitFromHost(op, (byte[])message.Clone(), timeout, "VSS " + VssOp.Name(op));
     }
 
-    bool ReachesDaemon(byte op) => op is VssOp.Freeze or VssOp.Thaw or VssOp.HotBackup || _options.VssForwardEveryOp;
+    /// <summary>
+    /// Test hook: forward every op to the daemon, also those the real kernel answers itself
+    /// (GET_DM_INFO, unknown ops), to reach the daemon's defensive paths ("Illegal op"). FREEZE
+    /// is still refused unless <see cref="SimKernelOptions.AllowFreeze"/> is set.
+    /// </summary>
+    public bool ForwardEveryOp { get; set; }
+
+    bool ReachesDaemon(byte op) => ForwardEveryOp || op is VssOp.Freeze or VssOp.Thaw or VssOp.HotBackup;
 
     private protected override Routing Route(byte operation, out uint status)
     {

@@ -86,7 +86,9 @@ public sealed class Sandbox : IDisposable
     /// <summary>Builds the sandbox and starts the program. Throws if the launcher cannot run.</summary>
     public static Sandbox Start(SimKernel kernel, SandboxSpec spec)
     {
-        string work = Directory.CreateTempSubdirectory("hvsim-").FullName;
+        string work = spec.WorkParent is null
+            ? Directory.CreateTempSubdirectory("hvsim-").FullName
+            : Directory.CreateDirectory(Path.Combine(spec.WorkParent, "hvsim-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         try
         {
             return new Sandbox(kernel, spec, work);

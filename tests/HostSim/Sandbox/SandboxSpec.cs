@@ -58,6 +58,11 @@ public sealed class SandboxSpec
     /// <summary>Words put before the program in the final exec (e.g. "chroot", "/newroot").</summary>
     public List<string> ExecPrefix { get; } = new();
 
+    /// <summary>Where the sandbox's work directory is made (default: the temp directory). Its
+    /// filesystem backs the /dev/log bind and HostDir mounts; a test that freezes inside the
+    /// sandbox puts it on a tmpfs, so that no mount there is backed by the machine's disk.</summary>
+    public string? WorkParent { get; set; }
+
     /// <summary>Mount the simulated /dev (tmpfs with null/zero/random/urandom/full/tty, /dev/vmbus, /dev/log).</summary>
     public bool PrivateDev { get; set; } = true;
 

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using HvDaemons.Os;
-using HvDaemons.Tests.Vss.Sandbox;
+using HvDaemons.Testing.Freeze;
 using HvDaemons.Vss;
 using Xunit;
 

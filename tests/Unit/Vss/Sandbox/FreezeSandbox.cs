@@ -4,8 +4,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.RegularExpressions;
 using System.Threading.Tasks;
+using HvDaemons.Testing.Freeze;
 
 namespace HvDaemons.Tests.Vss.Sandbox;
 
@@ -97,9 +97,7 @@ public sealed class FreezeSandbox : IDisposable
                     break;
             }
         }
-        script.AppendLine($"cp {Quote(driver)} \"$R/hvd/hvd-vss-driver\"");
-        foreach (string lib in SharedLibraries(driver))
-            script.AppendLine($"mkdir -p \"$R\"{Quote(Path.GetDirectoryName(lib)!)} && cp -L {Quote(lib)} \"$R\"{Quote(lib)}");
+        foreach (string line in RootShell.CopyBinary(driver, "/hvd/hvd-vss-driver")) script.AppendLine(line);
         script.AppendLine("cd \"$R\"");
         script.AppendLine("pivot_root . .oldroot");
         script.AppendLine("exec /hvd/hvd-vss-driver sandbox-init --allow \"$ALLOW\"");
@@ -135,15 +133,7 @@ public sealed class FreezeSandbox : IDisposable
         return $"mknod -m 600 \"$R{d.Path}\" b {n[0]} {n[1]}";
     }
 
-    static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
-
-    /// <summary>The libraries ldd lists (libc, libm and the loader for an AOT binary).</summary>
-    static IEnumerable<string> SharedLibraries(string binary)
-    {
-        string output = ZramDevice.Run("ldd", binary);
-        foreach (Match m in Regex.Matches(output, @"(/\S+) \(0x"))
-            yield return m.Groups[1].Value;
-    }
+    static string Quote(string s) => RootShell.Quote(s);
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 

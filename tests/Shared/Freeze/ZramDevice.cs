@@ -4,7 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace HvDaemons.Tests.Vss.Sandbox;
+namespace HvDaemons.Testing.Freeze;
 
 /// <summary>
 /// A zram block device made for one test, removed again on Dispose. Each device we create is
@@ -58,7 +58,7 @@ public sealed class ZramDevice : IDisposable
             "btrfs" => ["-q", "-f", "-L", "hvdvss", Path],
             _ => throw new ArgumentException(fsType),
         };
-        Run("mkfs." + fsType, args);
+        RootShell.Run("mkfs." + fsType, args);
     }
 
     public void Dispose()
@@ -120,16 +120,5 @@ public sealed class ZramDevice : IDisposable
             return after[19];   // field 22, starttime
         }
         catch (IOException) { return "gone"; }
-    }
-
-    internal static string Run(string program, params string[] args)
-    {
-        var psi = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException(program + " " + string.Join(' ', args) + " failed: " + err.Result + output);
-        return output;
     }
 }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using HvDaemons.Os;
 using HvDaemons.Vss;
 
-namespace HvDaemons.Tests.Vss.Sandbox;
+namespace HvDaemons.Testing.Freeze;
 
 /// <summary>
 /// The guard run inside the freeze sandbox before the first FIFREEZE: every mount there must be
