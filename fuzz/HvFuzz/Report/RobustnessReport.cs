@@ -67,6 +67,13 @@ public static class RobustnessReport
         * A hang (one input over 5 s) saves the input and stops the run with status 3.
         * No input can reach a real FIFREEZE: the VSS targets use an in-memory freezer and stat();
           the storm never sends FREEZE (the simulated kernel refuses it outside a pivoted test root).
+        * Coverage-guided, optional: `fuzz/afl.sh TARGET [SECONDS]` runs any target under AFL++ through
+          SharpFuzz (needs `apt-get install afl++` and `dotnet tool install -g SharpFuzz.CommandLine`);
+          about 10,000 execs/s here, findings in out/afl/TARGET/.
+        * Found and fixed: `vss-mounts` showed that /proc/mounts was read with File.ReadAllText, which
+          honours a byte order mark (a table starting with FF FE was decoded as UTF-16, one starting
+          with EF BB BF lost it), so the freeze plan differed from what getmntent reads. Inputs kept in
+          `fuzz/corpus/vss-mounts/regress-bom-*.bin`.
         * Storm count in `make test`: `HVD_STORM_COUNT`, default 20,000 per daemon (CI's time);
           `make fuzz` sends 100,000 to each.
 
