@@ -84,7 +84,8 @@ public sealed class KvpProcessFaultTests
         {
             // The daemon reads the request and blocks on the pool's lock inside the operation.
             set = d.Kvp.SetAsync(KvpPoolId.Guest, "during-term", "whole");
-            Assert.True(d.Device.WaitForEvent("daemon read 7432 B", KvpDaemon.Bound));
+            // (the registration reply was the first message the daemon read; the SET is the second)
+            Assert.True(d.Device.WaitUntil(s => s.History.Count(h => h == "daemon read 7432 B") >= 2, KvpDaemon.Bound), d.Describe());
             Assert.True(d.Sandbox.Terminate());
             Assert.Null(d.Sandbox.WaitForExit(TimeSpan.FromMilliseconds(300)));   // still inside the operation
             holder.Release();
