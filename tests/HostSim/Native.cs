@@ -15,7 +15,7 @@ internal static unsafe partial class Native
     public const short POLLERR = 0x008;
     public const short POLLHUP = 0x010;
 
-    public const int EPERM = 1, ENOENT = 2, EINTR = 4, EBADF = 9, EAGAIN = 11, EFAULT = 14,
+    public const int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11, EFAULT = 14,
         EBUSY = 16, EINVAL = 22, ENODEV = 19, ENOSYS = 38, ESRCH = 3, ENOTDIR = 20, EISDIR = 21,
         EPROTO = 71;
 
@@ -65,6 +65,7 @@ internal static unsafe partial class Native
         ENOENT => "ENOENT",
         EINTR => "EINTR",
         EBADF => "EBADF",
+        EIO => "EIO",
         EAGAIN => "EAGAIN",
         EFAULT => "EFAULT",
         EBUSY => "EBUSY",

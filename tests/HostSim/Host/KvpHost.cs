@@ -83,6 +83,17 @@ public sealed class KvpHost(KvpKernel kernel)
         return Send(m);
     }
 
+    /// <summary>
+    /// Any 7432-byte message, as is: for requests the kernel would never build (unknown
+    /// operations or pools, sizes that lie, no NUL, invalid UTF-8). The reply is decoded by
+    /// the message's operation byte, as the kernel would.
+    /// </summary>
+    public Task<KvpReply> SendRawAsync(byte[] message) => Send(message);
+    public KvpReply SendRaw(byte[] message, TimeSpan? wait = null) => HostCall.Wait(SendRawAsync(message), wait, NoAnswer);
+
+    /// <summary>A zeroed message with operation and pool set, to fill in for <see cref="SendRaw"/>.</summary>
+    public static byte[] NewRawMessage(byte op, byte pool) => NewMessage(op, pool);
+
     // Synchronous forms: wait up to `wait` (default HostCall.DefaultWait) for the answer.
     public KvpReply Set(byte pool, string key, string value, TimeSpan? wait = null) => HostCall.Wait(SetAsync(pool, key, value), wait, NoAnswer);
     public KvpReply SetU32(byte pool, string key, uint value, TimeSpan? wait = null) => HostCall.Wait(SetU32Async(pool, key, value), wait, NoAnswer);

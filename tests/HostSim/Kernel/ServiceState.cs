@@ -40,6 +40,8 @@ public enum AnswerSource
     Kernel,
     /// <summary>The previous message was still unread, so queueing to the daemon failed.</summary>
     QueueFull,
+    /// <summary>The host restarted (<see cref="SimService.Restart"/>) with the request outstanding.</summary>
+    HostRestart,
 }
 
 /// <summary>The kernel's answer to one host request, before the host-side decoding.</summary>

@@ -20,6 +20,7 @@ public abstract class SimService
     readonly List<PendingRead> _reads = new();
     readonly List<(FuseConnection Connection, ulong Kh)> _pollers = new();
     readonly List<string> _history = new();
+    readonly HashSet<ulong> _dropped = new();
     FuseConnection? _opener;
     ulong _openFh;
     ulong _nextFh;
@@ -300,7 +301,7 @@ public abstract class SimService
 
     internal uint Poll(FuseConnection connection, ulong fh, ulong kh, bool scheduleNotify)
     {
-        if (Mode == TransportMode.Destroy) return (uint)(Native.POLLERR | Native.POLLHUP);
+        if (Mode == TransportMode.Destroy || _dropped.Contains(fh)) return (uint)(Native.POLLERR | Native.POLLHUP);
         if (Mode == TransportMode.CharDev && fh == _openFh && _out is not null)
             return (uint)(Native.POLLIN | Native.POLLRDNORM);
         if (scheduleNotify && !_pollers.Contains((connection, kh))) _pollers.Add((connection, kh));
@@ -321,6 +322,11 @@ public abstract class SimService
     /// <summary>Last close of the device (the daemon closed it or died).</summary>
     internal void Release(FuseConnection connection, ulong fh)
     {
+        if (_dropped.Remove(fh))
+        {
+            Note("release of the descriptor dropped by the restart");
+            return;
+        }
         if (Mode != TransportMode.CharDev || fh != _openFh || connection != _opener) return;
         Note("release");
         Mode = TransportMode.Init;
@@ -340,6 +346,43 @@ public abstract class SimService
         }
         State = ServiceState.DeviceInit;
         Pump();
+    }
+
+    /// <summary>
+    /// The host restarts and the channel is torn down under the daemon: the request in flight
+    /// is failed to the host, an unread message is lost, blocked reads return EIO, and the open
+    /// descriptor goes stale (reads and writes EBADF, poll POLLERR|POLLHUP) until the daemon
+    /// closes it. The service waits for a new open and registration, as after a release.
+    /// </summary>
+    public void Restart()
+    {
+        lock (_gate)
+        {
+            Note("host restart: channel dropped");
+            if (Mode == TransportMode.CharDev)
+            {
+                _dropped.Add(_openFh);
+                foreach (PendingRead rd in _reads) rd.Connection.ReplyError(rd.Unique, Native.EIO);
+                if (_reads.Count > 0) Note(_reads.Count + " blocked read(s) -> EIO");
+                _reads.Clear();
+                foreach (var (connection, kh) in _pollers) connection.NotifyPoll(kh);
+                _pollers.Clear();
+                Mode = TransportMode.Init;
+                _opener = null;
+                _openFh = 0;
+            }
+            if (_out is not null) Note("unread message discarded");
+            _out = null;
+            if (_current is HostRequest r)
+            {
+                _current = null;
+                _timer?.Dispose();
+                _timer = null;
+                Answer(r, Wire.HvStatus.E_FAIL, AnswerSource.HostRestart, null);
+            }
+            State = ServiceState.DeviceInit;
+            Pump();
+        }
     }
 
     internal void ConnectionClosed(FuseConnection connection)
