@@ -87,6 +87,18 @@ public class FreezerTests
     }
 
     [Fact]
+    public void ThawWalkPassesOverABindMountedSocket()
+    {
+        var ops = new FakeFreezeOps();
+        ops.Frozen.Add("/a");
+        ops.OpenErrors["/run/sock"] = Errno.ENXIO;   // open(2) of a socket
+        ThawOutcome r = new Freezer(ops).ThawAll(new[] { "/run/sock", "/a" });
+        Assert.True(r.Ok);
+        Assert.Equal(1, r.Thawed);
+        Assert.Empty(ops.Frozen);
+    }
+
+    [Fact]
     public void AFailedThawStaysHeldForARetry()
     {
         var ops = new FakeFreezeOps { ThawFailuresLeft = 1 };
