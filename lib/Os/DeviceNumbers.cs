@@ -18,11 +18,8 @@ public static unsafe class DeviceNumbers
     public static SysResult Stat(string path, out DeviceNumber device)
     {
         device = default;
-        byte[] p = NativeString.Utf8z(path);
-        stat st;
-        int r;
-        fixed (byte* pp = p) r = LibC.stat(pp, &st);
-        if (r != 0) return SysResult.Fail(LibC.errno);
+        SysResult r = StatPath(path, out stat st);
+        if (!r.Ok) return r;
         ulong rdev = st.st_rdev;
         bool isBlock = (st.st_mode & LibC.S_IFMT) == LibC.S_IFBLK;
         device = new DeviceNumber(Major(rdev), Minor(rdev), isBlock);
@@ -33,11 +30,8 @@ public static unsafe class DeviceNumbers
     public static SysResult StatFilesystem(string path, out DeviceNumber device)
     {
         device = default;
-        byte[] p = NativeString.Utf8z(path);
-        stat st;
-        int r;
-        fixed (byte* pp = p) r = LibC.stat(pp, &st);
-        if (r != 0) return SysResult.Fail(LibC.errno);
+        SysResult r = StatPath(path, out stat st);
+        if (!r.Ok) return r;
         ulong dev = st.st_dev;
         device = new DeviceNumber(Major(dev), Minor(dev), false);
         return SysResult.Success();
@@ -52,4 +46,15 @@ public static unsafe class DeviceNumbers
     // glibc's dev_t encoding (sys/sysmacros.h): 12+20 bits of major, 8+24 bits of minor.
     public static uint Major(ulong dev) => (uint)(((dev >> 8) & 0xfff) | ((dev >> 32) & 0xfffff000));
     public static uint Minor(ulong dev) => (uint)((dev & 0xff) | ((dev >> 12) & 0xffffff00));
+
+    static SysResult StatPath(string path, out stat st)
+    {
+        st = default;
+        byte[] p = NativeString.Utf8z(path);
+        int r;
+        fixed (byte* pp = p)
+        fixed (stat* sp = &st)
+            r = LibC.stat(pp, sp);
+        return r == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+    }
 }
