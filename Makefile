@@ -118,7 +118,7 @@ uninstall-initramfs:
 	for f in $(INITRAMFS_FILES); do rm -f '$(DESTDIR)$(initramfstoolsdir)/'"$$f"; done
 
 demo: build
-	dotnet run --project tests/HostSim -c Release -- demo --bin $(OUT)
+	dotnet run --project tests/HostSim/hvhost -c Release -- demo --bin $(OUT)
 
 test: build variants
 	./tests/run.sh
