@@ -97,20 +97,6 @@ public sealed class FcopyCharDeviceTests : IDisposable
     {
         BlackBoxEnvironment.RequireSandbox();
         using var host = new CharDeviceFcopyHost(_dir);
-        const long size = 1L << 30;
-        var chunk = new byte[FcopyLayout.DataFragment];
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var rng = new Random(7);
-        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Start(_dir, "gig.bin", 0, NameEncoding.Utf8)));
-        for (long off = 0; off < size; off += chunk.Length)
-        {
-            int n = (int)Math.Min(chunk.Length, size - off);
-            rng.NextBytes(chunk);
-            sha.AppendData(chunk, 0, n);
-            Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Write((ulong)off, chunk.AsSpan(0, n))));
-        }
-        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Complete()));
-        using (var f = File.OpenRead(Path.Combine(_dir, "gig.bin")))
-            Assert.Equal(sha.GetHashAndReset(), SHA256.HashData(f));
+        FcopyBulkCopy.SendAndVerify(host.Send, NameEncoding.Utf8, _dir, "gig.bin", 1L << 30, seed: 7);
     }
 }

@@ -334,15 +334,21 @@ public abstract class SimService
         _openFh = 0;
         _reads.RemoveAll(r => r.Connection == connection);
         _pollers.RemoveAll(p => p.Connection == connection);
+        DiscardAndReset(AnswerSource.DaemonGone);
+    }
+
+    /// <summary>The service's reset handler: drop the unread message, fail the outstanding
+    /// request to the host, and wait for a new registration.</summary>
+    void DiscardAndReset(AnswerSource source)
+    {
         if (_out is not null) Note("unread message discarded");
         _out = null;
-        // The service's reset handler: fail the outstanding request, wait for a new registration.
         if (_current is HostRequest r)
         {
             _current = null;
             _timer?.Dispose();
             _timer = null;
-            Answer(r, Wire.HvStatus.E_FAIL, AnswerSource.DaemonGone, null);
+            Answer(r, Wire.HvStatus.E_FAIL, source, null);
         }
         State = ServiceState.DeviceInit;
         Pump();
@@ -371,17 +377,7 @@ public abstract class SimService
                 _opener = null;
                 _openFh = 0;
             }
-            if (_out is not null) Note("unread message discarded");
-            _out = null;
-            if (_current is HostRequest r)
-            {
-                _current = null;
-                _timer?.Dispose();
-                _timer = null;
-                Answer(r, Wire.HvStatus.E_FAIL, AnswerSource.HostRestart, null);
-            }
-            State = ServiceState.DeviceInit;
-            Pump();
+            DiscardAndReset(AnswerSource.HostRestart);
         }
     }
 

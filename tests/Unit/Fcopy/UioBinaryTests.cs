@@ -87,22 +87,7 @@ public sealed class UioBinaryTests : IDisposable
         using var host = NewHost();
         using var daemon = new UioDaemonProcess(host);
         host.Negotiate();
-        const long size = 64L << 20;
-        var chunk = new byte[FcopyLayout.DataFragment];
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var rng = new Random(42);
-        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Start(_dir, "large.bin", 0, host.Encoding)));
-        for (long off = 0; off < size; off += chunk.Length)
-        {
-            int n = (int)Math.Min(chunk.Length, size - off);
-            rng.NextBytes(chunk);
-            sha.AppendData(chunk, 0, n);
-            Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Write((ulong)off, chunk.AsSpan(0, n))));
-        }
-        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Complete()));
-        byte[] expected = sha.GetHashAndReset();
-        using (var f = File.OpenRead(Path.Combine(_dir, "large.bin")))
-            Assert.Equal(expected, SHA256.HashData(f));
+        FcopyBulkCopy.SendAndVerify(host.Send, host.Encoding, _dir, "large.bin", 64L << 20, seed: 42);
         Assert.Equal(0, daemon.Stop());
     }
 }
