@@ -109,10 +109,8 @@ public sealed class FcopyStormTests : IDisposable
         rng.NextBytes(content);
         FcopyReply copy = host.Fcopy.CopyFile("after-the-storm.bin", _inbox, content, FcopyOp.OverWrite);
         bool after = copy.Status == HvStatus.S_OK && File.ReadAllBytes(sb.HostPath(_inbox + "/after-the-storm.bin")).AsSpan().SequenceEqual(content);
-        var unexpected = Directory.EnumerateFileSystemEntries(sb.HostPath("/var/lib/hyperv"))
-            .Concat(Directory.EnumerateFileSystemEntries(sb.HostPath("/usr/libexec/hypervkvpd")))
-            .Select(Path.GetFileName).ToList();
-        bool crashedOutput = sb.Output.Any(l => l.Contains("Unhandled", StringComparison.Ordinal) || l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        var unexpected = StormChecks.UnexpectedFiles(sb);
+        bool crashedOutput = StormChecks.CrashedOutput(sb);
 
         StormSettings.WriteFigures("hv_fcopy_daemon",
             ("messages", count), ("seconds", seconds.ToString("0.0")), ("rate", (count / seconds).ToString("0")),

@@ -71,14 +71,13 @@ public sealed class KvpStormTests
         int lost = 0;
         for (int p = 0; p < KvpPoolId.Count; p++) lost += models[p].Lost(Path.Combine(pools, ".kvp_pool_" + p));
         var allowed = new HashSet<string>(Enumerable.Range(0, KvpPoolId.Count).Select(p => ".kvp_pool_" + p)) { "ifcfg-fz0", "fz0.nmconnection" };
-        var unexpected = Directory.EnumerateFileSystemEntries(pools).Select(Path.GetFileName).Where(n => !allowed.Contains(n!)).ToList();
-        unexpected.AddRange(Directory.EnumerateFileSystemEntries(sb.HostPath("/usr/libexec/hypervkvpd")).Select(Path.GetFileName));
+        var unexpected = StormChecks.UnexpectedFiles(sb, allowed);
         foreach (string cfg in new[] { "ifcfg-fz0", "fz0.nmconnection" })
         {
             string path = Path.Combine(pools, cfg);
             if (File.Exists(path)) Assert.DoesNotContain(File.ReadAllText(path), c => c is '"' or '$' or '`' or '\\' or ';' or '\r');
         }
-        bool crashedOutput = sb.Output.Any(l => l.Contains("Unhandled", StringComparison.Ordinal) || l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        bool crashedOutput = StormChecks.CrashedOutput(sb);
 
         StormSettings.WriteFigures("hv_kvp_daemon",
             ("messages", count), ("seconds", seconds.ToString("0.0")), ("rate", (count / seconds).ToString("0")),

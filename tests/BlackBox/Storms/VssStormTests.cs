@@ -69,10 +69,8 @@ public sealed class VssStormTests
 
         VssReply backup = host.Vss.HotBackup();
         bool after = backup.Status == HvStatus.S_OK && backup.Source == AnswerSource.Daemon;
-        var unexpected = Directory.EnumerateFileSystemEntries(sb.HostPath("/var/lib/hyperv"))
-            .Concat(Directory.EnumerateFileSystemEntries(sb.HostPath("/usr/libexec/hypervkvpd")))
-            .Select(Path.GetFileName).ToList();
-        bool crashedOutput = sb.Output.Any(l => l.Contains("Unhandled", StringComparison.Ordinal) || l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        var unexpected = StormChecks.UnexpectedFiles(sb);
+        bool crashedOutput = StormChecks.CrashedOutput(sb);
 
         StormSettings.WriteFigures("hv_vss_daemon",
             ("messages", count), ("seconds", seconds.ToString("0.0")), ("rate", (count / seconds).ToString("0")),
