@@ -49,8 +49,8 @@ if [ "$rid" = linux-arm64 ] && [ "$(uname -m)" != aarch64 ]; then
 fi
 
 mkdir -p "$out"
-for d in kvp vss fcopy; do
-    dotnet publish "cmd/$d/hv_${d}_daemon.csproj" -c Release -r "$rid" -o "$out" \
+for project in cmd/kvp/hv_kvp_daemon cmd/vss/hv_vss_daemon cmd/fcopy/hv_fcopy_daemon cmd/kvpclient/hv_kvp_client; do
+    dotnet publish "$project.csproj" -c Release -r "$rid" -o "$out" \
         -nologo -clp:NoSummary -p:TreatWarningsAsErrors=true "${extra[@]}"
 done
 # Symbols are stripped into the binary's .dbg neighbour; packages ship only the executables.
@@ -60,6 +60,6 @@ printf 'rid=%s\nstatic=%s\nlibexecdir=%s\n' "$rid" "$static" "$libexecdir" >"$ou
 
 echo
 echo "Built into $out:"
-for b in hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon; do
+for b in hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon hv_kvp_client; do
     printf '  %-18s %9d bytes\n' "$b" "$(stat -c %s "$out/$b")"
 done

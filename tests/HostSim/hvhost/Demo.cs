@@ -48,6 +48,9 @@ internal sealed class Demo(string binDir)
         Ask("KVP ENUMERATE pool AUTO index 0", () => host.Kvp.Enumerate(KvpPoolId.Auto, 0));
         Ask("KVP DELETE pool GUEST \"DemoCount\"", () => host.Kvp.Delete(KvpPoolId.Guest, "DemoCount"));
         Ask("KVP GET_IP_INFO adapter \"00155D000001\"", () => host.Kvp.GetIpInfo("00155D000001"));
+        Guest(sb, "set", "FromTheGuest", "written by hv_kvp_client");
+        Ask("KVP GET pool GUEST \"FromTheGuest\"", () => host.Kvp.Get(KvpPoolId.Guest, "FromTheGuest"));
+        Guest(sb, "--pool", "1", "list");
         End(sb);
         ShowFiles(sb, "/var/lib/hyperv");
     }
@@ -127,6 +130,25 @@ internal sealed class Demo(string binDir)
         string answer = call().ToString() ?? "";
         Say("       -> " + answer);
         if (answer == "no answer") _failures.Add(what + ": no answer within " + Bound.TotalSeconds + " s");
+    }
+
+    /// <summary>hv_kvp_client on the daemon's pool folder, beside the running daemon.</summary>
+    void Guest(Sandbox sb, params string[] args)
+    {
+        string client = Path.Combine(binDir, "hv_kvp_client");
+        Say("  guest:  hv_kvp_client " + string.Join(" ", args));
+        if (!File.Exists(client))
+        {
+            _failures.Add(client + " is missing (run ./build.sh)");
+            return;
+        }
+        var psi = new System.Diagnostics.ProcessStartInfo(client) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in (string[])["--dir", sb.HostPath("/var/lib/hyperv"), .. args]) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Say("       | " + line);
+        if (p.ExitCode != 0) _failures.Add("hv_kvp_client " + string.Join(" ", args) + " exited " + p.ExitCode);
     }
 
     void End(Sandbox sb)
