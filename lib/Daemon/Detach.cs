@@ -8,7 +8,7 @@ namespace HvDaemons.Daemon;
 /// <summary>
 /// Daemon mode without fork(): a running .NET process cannot safely fork (only the calling
 /// thread survives in the child, the runtime's own threads do not). Instead we start
-/// /proc/self/exe again with -n, in a new session, with stdio on /dev/null, like daemon(1,0)
+/// /proc/self/exe again with -n (right after argv[0]), in a new session, with stdio on /dev/null, like daemon(1,0)
 /// leaves it. posix_spawn reports a failed exec, so once it returns 0 the child runs.
 /// </summary>
 public static unsafe class Detach
@@ -17,9 +17,10 @@ public static unsafe class Detach
     public static int Relaunch(string argv0, string[] args, out int childPid)
     {
         childPid = -1;
-        var argv = new List<string>(args.Length + 2) { argv0 };
+        // -n goes first: getopt ignores everything after "--", so a -n appended to
+        // "hv_kvp_daemon --" would never be seen and every child would detach again.
+        var argv = new List<string>(args.Length + 2) { argv0, "-n" };
         argv.AddRange(args);
-        argv.Add("-n");
         var env = new List<string>();
         foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
             env.Add(e.Key + "=" + e.Value);

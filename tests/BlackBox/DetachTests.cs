@@ -41,7 +41,7 @@ public sealed class DetachTests
             foreach (int fd in new[] { 0, 1, 2 })
                 Assert.Equal("/dev/null", new FileInfo("/proc/" + child + "/fd/" + fd).LinkTarget);
             string cmdline = File.ReadAllText("/proc/" + child + "/cmdline");
-            Assert.EndsWith("\0-n\0", cmdline);
+            Assert.Equal(spec.Program + "\0-n\0", cmdline);
 
             VssReply reply = host.Vss.HotBackup(Bound);
             Assert.Equal(AnswerSource.Daemon, reply.Source);
@@ -53,6 +53,48 @@ public sealed class DetachTests
         {
             if (child > 0) StopChild(child);
         }
+    }
+
+    /// <summary>
+    /// "--" ends getopt's options, so a -n put after the arguments is never seen and each child
+    /// detaches again, without end. Run in a pid namespace of its own (pid 1 a shell that outlives
+    /// the parent), where pids are handed out in order: the highest pid tells how many processes
+    /// were ever made, and the namespace dies with the test even if the daemon runs away.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("--")]
+    [InlineData("--", "after-the-end")]
+    [InlineData("not-an-option", "another")]
+    public void Detaching_puts_no_daemon_where_getopt_sees_it_whatever_the_arguments(params string[] args)
+    {
+        BlackBoxEnvironment.RequireSandbox();
+        string daemon = BlackBoxEnvironment.Daemon("hv_vss_daemon");
+        const string script = """
+            "$@"; echo "parent-exit $?"
+            sleep 2
+            max=0; for p in /proc/[0-9]*; do n=${p#/proc/}; [ "$n" -gt "$max" ] && max=$n; done
+            echo "max-pid $max"
+            for p in /proc/[0-9]*; do [ "$p" = /proc/1 ] || [ "$p" = "/proc/$$" ] || echo "process ${p#/proc/} $(tr '\0' ' ' <"$p/cmdline")"; done
+            echo listed
+            exec sleep 60
+            """;
+        var spec = new SandboxSpec("/bin/sh", ["-c", script, "sh", daemon, .. args]);
+        spec.ExecPrefix.AddRange(["unshare", "--pid", "--fork", "--kill-child", "--mount-proc"]);
+        var host = new SimHost();
+        using Sandbox sb = Sandbox.Start(host, spec);
+        for (int i = 0; i < 200 && !sb.Output.Contains("listed") && !sb.HasExited; i++) Thread.Sleep(50);
+        string output = string.Join("\n", sb.Output);
+        Assert.Contains("parent-exit 0", sb.Output);
+        Assert.True(host.Kernel.Vss.WaitReady(Bound), output + "\n" + sb.Describe());
+
+        // The shell, the parent and the detached child, each .NET process with a handful of
+        // threads (thread ids come from the same counter): a few dozen ids at most. The
+        // relaunch loop made over a thousand in this time.
+        string max = sb.Output.Single(l => l.StartsWith("max-pid ", StringComparison.Ordinal));
+        Assert.True(int.Parse(max["max-pid ".Length..]) <= 40, "processes were made without end:\n" + output);
+        string child = sb.Output.Single(l => l.StartsWith("process ", StringComparison.Ordinal) && l.Contains(daemon, StringComparison.Ordinal));
+        Assert.EndsWith(daemon + " -n " + string.Join(" ", args) + " ", child);
+        Assert.Equal(1, host.Kernel.Vss.Registrations);
     }
 
     static void SyslogLineAssert(Sandbox sb, int child)
