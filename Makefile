@@ -13,12 +13,14 @@
 # unitdir udevrulesdir dracutmodulesdir initramfstoolsdir RID STATIC OUT. docs/packaging.md
 # says what goes where.
 
-RID ?= linux-x64
+# The builder's own architecture unless told otherwise (an arm64 builder builds arm64).
+RID ?= $(if $(filter aarch64 arm64,$(shell uname -m)),linux-arm64,linux-x64)
 STATIC ?= 0
 OUT ?= out/$(RID)$(if $(filter 0,$(STATIC)),,-static)
 
 prefix ?= /usr
 sbindir ?= $(prefix)/sbin
+bindir ?= $(prefix)/bin
 libexecdir ?= $(prefix)/libexec
 sharedstatedir ?= /var/lib
 mandir ?= $(prefix)/share/man
@@ -28,11 +30,21 @@ dracutmodulesdir ?= /usr/lib/dracut/modules.d
 initramfstoolsdir ?= /usr/share/initramfs-tools
 
 DAEMONS := hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon
+# Guest-side tools, installed into $(bindir).
+TOOLS := hv_kvp_client
 KVP_SCRIPTS := hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig
 UNITS := hv_kvp_daemon.service hv_vss_daemon.service hv_fcopy_daemon.service \
          hv_fcopy_uio_daemon.service hv_fcopy_uio_bind.service
 UDEV_RULES := 70-hv-daemons.rules
-MANPAGES := hv_kvp_daemon.8 hv_vss_daemon.8 hv_fcopy_daemon.8 hv_fcopy_uio_daemon.8
+MANPAGES := hv_kvp_daemon.8 hv_vss_daemon.8 hv_fcopy_daemon.8 hv_fcopy_uio_daemon.8 hv_kvp_client.8
+# What distributions call the units, so that their tools and other packages' ordering
+# (azure-init: After=hypervkvpd.service hv-kvp-daemon.service; LISA: hypervkvpd) find ours.
+# Symlinks in the unit folder are aliases for systemctl without any `enable`.
+#   Fedora/RHEL/Azure Linux, Ubuntu, Debian (docs/packaging.md has the table).
+UNIT_ALIASES := hv_kvp_daemon:hypervkvpd hv_kvp_daemon:hv-kvp-daemon hv_kvp_daemon:hyperv-daemons.hv-kvp-daemon \
+                hv_vss_daemon:hypervvssd hv_vss_daemon:hv-vss-daemon hv_vss_daemon:hyperv-daemons.hv-vss-daemon \
+                hv_fcopy_daemon:hypervfcopyd hv_fcopy_daemon:hv-fcopy-daemon hv_fcopy_daemon:hyperv-daemons.hv-fcopy-daemon
+MAN_ALIASES := hv_kvp_daemon:hypervkvpd hv_vss_daemon:hypervvssd hv_fcopy_daemon:hypervfcopyd
 DRACUT_MODULE := 90hv-kvp
 DRACUT_FILES := module-setup.sh hv-kvp-daemon-initrd.service
 INITRAMFS_FILES := hooks/hv_kvp_daemon scripts/init-premount/hv_kvp_daemon \
@@ -45,7 +57,7 @@ SUBST = sed -e 's|@sbindir@|$(sbindir)|g' -e 's|@libexecdir@|$(libexecdir)|g'
 .NOTPARALLEL:
 
 .PHONY: all build binaries variants install uninstall install-initramfs uninstall-initramfs \
-        demo test bench fuzz clean
+        demo test bench fuzz clean install-bin mutate
 
 FUZZ_SECONDS ?= 60
 STORM_COUNT ?= 100000
@@ -60,7 +72,7 @@ build:
 binaries:
 	@want=$$(printf 'rid=%s\nstatic=%s\nlibexecdir=%s' '$(RID)' '$(STATIC)' '$(libexecdir)'); \
 	have=$$(cat '$(OUT)/build-settings' 2>/dev/null); \
-	for d in $(DAEMONS); do [ -x "$(OUT)/$$d" ] || have=; done; \
+	for d in $(DAEMONS) $(TOOLS); do [ -x "$(OUT)/$$d" ] || have=; done; \
 	if [ "$$have" = "$$want" ]; then echo "installing the binaries in $(OUT)"; \
 	else $(MAKE) --no-print-directory build; fi
 
@@ -73,25 +85,38 @@ variants:
 	    RID=linux-arm64 STATIC=0 OUT=out/linux-arm64 LIBEXECDIR=$(libexecdir) ./build.sh; \
 	else echo "no arm64 cross toolchain (clang lld gcc-aarch64-linux-gnu): out/linux-arm64 not built"; fi
 
-install: binaries
-	install -d -m 0755 '$(DESTDIR)$(sbindir)' '$(DESTDIR)$(libexecdir)/hypervkvpd' \
-	    '$(DESTDIR)$(sharedstatedir)/hyperv' '$(DESTDIR)$(mandir)/man8' \
-	    '$(DESTDIR)$(unitdir)' '$(DESTDIR)$(udevrulesdir)'
+# The binaries and man pages only, for a maintainer who ships units of their own.
+install-bin: binaries
+	install -d -m 0755 '$(DESTDIR)$(sbindir)' '$(DESTDIR)$(bindir)' '$(DESTDIR)$(mandir)/man8'
 	for d in $(DAEMONS); do install -m 0755 "$(OUT)/$$d" '$(DESTDIR)$(sbindir)/'; done
 	# One executable for both fcopy transports; argv[0] picks the uio daemon's behaviour.
 	ln -f '$(DESTDIR)$(sbindir)/hv_fcopy_daemon' '$(DESTDIR)$(sbindir)/hv_fcopy_uio_daemon'
+	for t in $(TOOLS); do install -m 0755 "$(OUT)/$$t" '$(DESTDIR)$(bindir)/'; done
+	for m in $(MANPAGES); do install -m 0644 "packaging/man/$$m" '$(DESTDIR)$(mandir)/man8/'; done
+	for a in $(MAN_ALIASES); do \
+	    printf '.so man8/%s.8\n' "$${a%%:*}" >'$(DESTDIR)$(mandir)/man8/'"$${a#*:}.8" && \
+	    chmod 0644 '$(DESTDIR)$(mandir)/man8/'"$${a#*:}.8"; done
+
+install: install-bin
+	install -d -m 0755 '$(DESTDIR)$(sbindir)' '$(DESTDIR)$(libexecdir)/hypervkvpd' \
+	    '$(DESTDIR)$(sharedstatedir)/hyperv' '$(DESTDIR)$(mandir)/man8' \
+	    '$(DESTDIR)$(unitdir)' '$(DESTDIR)$(udevrulesdir)'
 	for s in $(KVP_SCRIPTS); do \
 	    install -m 0755 "packaging/scripts/$$s" '$(DESTDIR)$(libexecdir)/hypervkvpd/'; done
 	for u in $(UNITS); do \
 	    $(SUBST) "packaging/systemd/$$u.in" >'$(DESTDIR)$(unitdir)/'"$$u" && \
 	    chmod 0644 '$(DESTDIR)$(unitdir)/'"$$u"; done
+	for a in $(UNIT_ALIASES); do \
+	    ln -sf "$${a%%:*}.service" '$(DESTDIR)$(unitdir)/'"$${a#*:}.service"; done
 	for r in $(UDEV_RULES); do install -m 0644 "packaging/udev/$$r" '$(DESTDIR)$(udevrulesdir)/'; done
-	for m in $(MANPAGES); do install -m 0644 "packaging/man/$$m" '$(DESTDIR)$(mandir)/man8/'; done
 
 # Removes the files install adds, and our own folders when that leaves them empty; never
 # the pool files in $(sharedstatedir)/hyperv nor the standard folders.
 uninstall: uninstall-initramfs
 	for f in $(DAEMONS) hv_fcopy_uio_daemon; do rm -f '$(DESTDIR)$(sbindir)/'"$$f"; done
+	for t in $(TOOLS); do rm -f '$(DESTDIR)$(bindir)/'"$$t"; done
+	for a in $(UNIT_ALIASES); do rm -f '$(DESTDIR)$(unitdir)/'"$${a#*:}.service"; done
+	for a in $(MAN_ALIASES); do rm -f '$(DESTDIR)$(mandir)/man8/'"$${a#*:}.8"; done
 	for s in $(KVP_SCRIPTS); do rm -f '$(DESTDIR)$(libexecdir)/hypervkvpd/'"$$s"; done
 	for u in $(UNITS); do rm -f '$(DESTDIR)$(unitdir)/'"$$u"; done
 	for r in $(UDEV_RULES); do rm -f '$(DESTDIR)$(udevrulesdir)/'"$$r"; done
@@ -126,10 +151,15 @@ test: build variants
 bench: build
 	./bench/run.sh $(OUT)
 
+# Mutation testing (Stryker.NET) of lib/Kvp, lib/Vss, lib/Fcopy, lib/Transport; MUTATE=...
+# picks folders. Long on 2 cores, so not part of make test.
+mutate:
+	./tests/mutate.sh
+
 fuzz: build
 	HVD_STORM_COUNT=$(STORM_COUNT) dotnet test tests/BlackBox -c Release --filter "FullyQualifiedName~Storms"
 	dotnet run --project fuzz/HvFuzz -c Release -- --seconds $(FUZZ_SECONDS) --report docs/robustness.md
 
 clean:
 	rm -rf out
-	find . -name bin -o -name obj -type d -prune -exec rm -rf {} +
+	find . -path ./.git -prune -o -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

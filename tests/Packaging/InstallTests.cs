@@ -18,6 +18,17 @@ public sealed class InstallTests
         ["hv_kvp_daemon.service", "hv_vss_daemon.service", "hv_fcopy_daemon.service",
          "hv_fcopy_uio_daemon.service", "hv_fcopy_uio_bind.service"];
 
+    /// <summary>What Fedora/RHEL/Azure Linux, Ubuntu and Debian call the units.</summary>
+    static readonly (string Alias, string Unit)[] UnitAliases =
+    [
+        ("hypervkvpd.service", "hv_kvp_daemon.service"), ("hv-kvp-daemon.service", "hv_kvp_daemon.service"),
+        ("hyperv-daemons.hv-kvp-daemon.service", "hv_kvp_daemon.service"),
+        ("hypervvssd.service", "hv_vss_daemon.service"), ("hv-vss-daemon.service", "hv_vss_daemon.service"),
+        ("hyperv-daemons.hv-vss-daemon.service", "hv_vss_daemon.service"),
+        ("hypervfcopyd.service", "hv_fcopy_daemon.service"), ("hv-fcopy-daemon.service", "hv_fcopy_daemon.service"),
+        ("hyperv-daemons.hv-fcopy-daemon.service", "hv_fcopy_daemon.service"),
+    ];
+
     static readonly (string Path, UnixFileMode Mode)[] DefaultLayout =
     [
         ("/usr/sbin/hv_kvp_daemon", Exec),
@@ -37,7 +48,29 @@ public sealed class InstallTests
         ("/usr/share/man/man8/hv_vss_daemon.8", Data),
         ("/usr/share/man/man8/hv_fcopy_daemon.8", Data),
         ("/usr/share/man/man8/hv_fcopy_uio_daemon.8", Data),
+        ("/usr/bin/hv_kvp_client", Exec),
+        ("/usr/share/man/man8/hv_kvp_client.8", Data),
+        ("/usr/share/man/man8/hypervkvpd.8", Data),
+        ("/usr/share/man/man8/hypervvssd.8", Data),
+        ("/usr/share/man/man8/hypervfcopyd.8", Data),
+        .. UnitAliases.Select(a => ("/usr/lib/systemd/system/" + a.Alias, Data)),
     ];
+
+
+    [SkippableFact]
+    public void The_distributions_unit_and_man_page_names_are_aliases_of_ours()
+    {
+        MakeInstall.RequireBuilt();
+        using var dest = new TempTree("aliases");
+        MakeInstall.Ok("install", "DESTDIR=" + dest.Root);
+        foreach (var (alias, unit) in UnitAliases)
+            Assert.Equal(unit, new FileInfo(dest["/usr/lib/systemd/system/" + alias]).LinkTarget);
+        Assert.Equal(".so man8/hv_kvp_daemon.8\n", File.ReadAllText(dest["/usr/share/man/man8/hypervkvpd.8"]));
+        Assert.Equal(".so man8/hv_vss_daemon.8\n", File.ReadAllText(dest["/usr/share/man/man8/hypervvssd.8"]));
+        Assert.Equal(".so man8/hv_fcopy_daemon.8\n", File.ReadAllText(dest["/usr/share/man/man8/hypervfcopyd.8"]));
+        MakeInstall.Ok("uninstall", "DESTDIR=" + dest.Root);
+        Assert.Empty(dest.Files());
+    }
 
     [SkippableFact]
     public void Install_puts_every_file_where_tools_hv_and_the_units_expect_it_without_rebuilding()

@@ -117,11 +117,33 @@ public sealed class UnitFileTests
                 Assert.DoesNotContain(directives, l => l.StartsWith(d, StringComparison.Ordinal));
         }
         string kvp = File.ReadAllText(Path.Combine(dir, "hv_kvp_daemon.service.in"));
-        Assert.Contains("Before=cloud-init-local.service", kvp);
+        Assert.Matches(new Regex(@"^Before=cloud-init-main\.service cloud-init-local\.service walinuxagent\.service azure-init\.service$", RegexOptions.Multiline), kvp);
         Assert.Contains("RequiresMountsFor=/var/lib/hyperv\n", kvp);
         Assert.Contains("RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK", kvp);
         Assert.DoesNotContain("\nProtectSystem=", kvp);      // the scripts write /etc
         Assert.DoesNotContain("\nProtectHostname=", kvp);    // the host is told the live host name
+    }
+
+    /// <summary>
+    /// What breaks in the field: ProtectClock= implies a device allow-list (DeviceAllow=char-rtc)
+    /// on systemd 245-252, so opening /dev/vmbus/* fails with EPERM; NoNewPrivileges= stops the
+    /// SELinux transitions KVP's scripts need; an isolate would stop units that only udev starts;
+    /// a kernel-version condition misses distribution kernels that backport the move to uio.
+    /// </summary>
+    [Fact]
+    public void No_unit_allow_lists_devices_by_accident_and_isolate_leaves_the_daemons_running()
+    {
+        string dir = Path.Combine(PackagingEnvironment.RepoRoot, "packaging/systemd");
+        foreach (string unit in new[] { "hv_kvp_daemon.service.in", "hv_vss_daemon.service.in", "hv_fcopy_daemon.service.in", "hv_fcopy_uio_daemon.service.in" })
+        {
+            string[] directives = File.ReadAllLines(Path.Combine(dir, unit)).Where(l => !l.StartsWith('#')).ToArray();
+            Assert.Contains("IgnoreOnIsolate=yes", directives);
+            Assert.DoesNotContain(directives, l => l.StartsWith("ProtectClock=", StringComparison.Ordinal));
+            Assert.DoesNotContain(directives, l => l.StartsWith("DeviceAllow=", StringComparison.Ordinal));
+            Assert.DoesNotContain(directives, l => l.StartsWith("DevicePolicy=", StringComparison.Ordinal));
+        }
+        Assert.DoesNotContain(File.ReadAllLines(Path.Combine(dir, "hv_kvp_daemon.service.in")), l => l.StartsWith("NoNewPrivileges=", StringComparison.Ordinal));
+        Assert.DoesNotContain(File.ReadAllLines(Path.Combine(dir, "hv_fcopy_uio_bind.service.in")), l => l.StartsWith("ConditionKernelVersion=", StringComparison.Ordinal));
     }
 
     /// <summary>systemd's unit name for a device node path (systemd-escape --path --suffix=device).</summary>
