@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using HvDaemons.Kvp.Client;
 using HvDaemons.Wire;
 
@@ -17,22 +18,19 @@ internal static class ClientActions
     public static int List(string dir, int? pool, bool json)
     {
         var client = new PoolClient(dir);
-        var entries = new List<PoolEntry>();
+        var pools = new List<(int Pool, List<PoolEntry> Entries)>();
         int status = Found;
-        int first = pool ?? 0, last = pool ?? KvpPoolId.Count - 1;
-        var perPool = new List<(int Pool, int Start, int Count)>();
-        for (int p = first; p <= last; p++)
+        for (int p = pool ?? 0; p <= (pool ?? KvpPoolId.Count - 1); p++)
         {
-            int start = entries.Count;
+            var entries = new List<PoolEntry>();
             ClientResult r = client.List(p, entries);
             if (r.Outcome != ClientOutcome.Ok) status = Report(r);
-            perPool.Add((p, start, entries.Count - start));
+            pools.Add((p, entries));
         }
         using Stream stdout = Console.OpenStandardOutput();
-        if (json) RecordOutput.WriteJson(stdout, entries);
+        if (json) RecordOutput.WriteJson(stdout, pools.SelectMany(x => x.Entries));
         else
-            foreach (var (p, start, count) in perPool)
-                RecordOutput.WritePlain(stdout, p, entries.GetRange(start, count));
+            foreach (var (p, entries) in pools) RecordOutput.WritePlain(stdout, p, entries);
         return status;
     }
 

@@ -30,7 +30,7 @@ internal static class RecordOutput
         }
     }
 
-    public static void WriteJson(Stream to, List<PoolEntry> entries)
+    public static void WriteJson(Stream to, IEnumerable<PoolEntry> entries)
     {
         var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         using (var w = new Utf8JsonWriter(to, options))

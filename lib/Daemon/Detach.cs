@@ -8,8 +8,8 @@ namespace HvDaemons.Daemon;
 /// <summary>
 /// Daemon mode without fork(): a running .NET process cannot safely fork (only the calling
 /// thread survives in the child, the runtime's own threads do not). Instead we start
-/// /proc/self/exe again with -n (right after argv[0]), in a new session, with stdio on /dev/null, like daemon(1,0)
-/// leaves it. posix_spawn reports a failed exec, so once it returns 0 the child runs.
+/// /proc/self/exe again with -n (right after argv[0]), in a new session, with stdio on
+/// /dev/null, like daemon(1,0) leaves it. posix_spawn reports a failed exec, so once it returns 0 the child runs.
 /// </summary>
 public static unsafe class Detach
 {

@@ -18,9 +18,7 @@ public sealed class PoolClient(string directory)
 {
     public string Directory { get; } = directory;
 
-    public string PathOf(int pool) => Directory.TrimEnd('/') + "/.kvp_pool_" + pool;
-
-    public static bool IsPool(int pool) => pool >= 0 && pool < KvpPoolId.Count;
+    public string PathOf(int pool) => PoolFile.PathFor(Directory, pool);
 
     /// <summary>Null if a guest may write <paramref name="pool"/> without --force, else why not.</summary>
     public static string? WhyProtected(int pool) => pool switch

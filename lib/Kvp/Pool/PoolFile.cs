@@ -19,8 +19,11 @@ internal sealed class PoolFile : IDisposable
     public PoolFile(string directory, int pool)
     {
         Directory = directory;
-        Path = directory + "/.kvp_pool_" + pool;
+        Path = PathFor(directory, pool);
     }
+
+    /// <summary>Upstream's name for pool <paramref name="pool"/>'s file in <paramref name="directory"/>.</summary>
+    public static string PathFor(string directory, int pool) => directory + "/.kvp_pool_" + pool;
 
     public string Directory { get; }
     public string Path { get; }
