@@ -31,6 +31,7 @@ public sealed class ServiceLoop
         _log = log;
         _stop = stop;
         _buffer = new byte[handler.MaxMessageSize];
+        if (handler is IStopAware aware) aware.WatchStop(stop);
     }
 
     public DaemonState State { get; private set; } = DaemonState.Connecting;

@@ -10,10 +10,14 @@ namespace HvDaemons.Os;
 /// <summary>What a helper program did: its exit status (or why it has none) and its stdout.</summary>
 public readonly record struct ChildResult(int SpawnError, bool TimedOut, int ExitStatus, string Output)
 {
-    public bool Succeeded => SpawnError == 0 && !TimedOut && ExitStatus == 0;
+    /// <summary>Killed (with its process group) because the daemon was asked to stop.</summary>
+    public bool Stopped { get; init; }
+
+    public bool Succeeded => SpawnError == 0 && !TimedOut && !Stopped && ExitStatus == 0;
 
     public string Describe() =>
         SpawnError != 0 ? "cannot start: " + Errno.Describe(SpawnError)
+        : Stopped ? "killed because the daemon is stopping"
         : TimedOut ? "timed out and was killed"
         : ExitStatus >= 0 ? "exit status " + ExitStatus
         : "killed by signal " + -ExitStatus;
@@ -29,7 +33,9 @@ public static unsafe class ChildProcess
     const int MaxOutput = 64 * 1024;
 
     /// <param name="timeoutMs">After this the process group gets SIGKILL.</param>
-    public static ChildResult Run(string path, IReadOnlyList<string> argv, int timeoutMs)
+    /// <param name="stopFd">Readable once the daemon must stop (<see cref="StopWait"/>): the
+    /// process group gets SIGKILL at once; -1 for none.</param>
+    public static ChildResult Run(string path, IReadOnlyList<string> argv, int timeoutMs, int stopFd = -1)
     {
         var env = new List<string>();
         foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
@@ -84,17 +90,19 @@ public static unsafe class ChildProcess
 
         long deadline = Environment.TickCount64 + timeoutMs;
         var output = new MemoryStream();
-        bool timedOut = !Drain(readEnd, output, deadline);
-        int status = timedOut ? Kill(pid) : Wait(pid, deadline, out timedOut);
+        bool stopped = false;
+        bool timedOut = !Drain(readEnd, output, deadline, stopFd, ref stopped);
+        int status = timedOut ? Kill(pid) : Wait(pid, deadline, stopFd, out timedOut, out stopped);
         string text = System.Text.Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length);
-        return new ChildResult(0, timedOut, status, text);
+        return new ChildResult(0, timedOut && !stopped, status, text) { Stopped = stopped };
     }
 
-    /// <summary>Reads stdout until EOF; false if the deadline passed first.</summary>
-    static bool Drain(FileDescriptor fd, MemoryStream output, long deadline)
+    /// <summary>Reads stdout until EOF; false if the deadline passed or a stop came first.</summary>
+    static bool Drain(FileDescriptor fd, MemoryStream output, long deadline, int stopFd, ref bool stopped)
     {
         Span<byte> buf = stackalloc byte[4096];
-        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[1];
+        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[2];
+        int count = stopFd >= 0 ? 2 : 1;
         while (true)
         {
             long left = deadline - Environment.TickCount64;
@@ -102,8 +110,16 @@ public static unsafe class ChildProcess
             fds[0].fd = fd.Fd;
             fds[0].events = Interop.POLLIN;
             fds[0].revents = 0;
-            SysResult p = Posix.Poll(fds, (int)Math.Min(left, int.MaxValue));
+            fds[1].fd = stopFd;
+            fds[1].events = Interop.POLLIN;
+            fds[1].revents = 0;
+            SysResult p = Posix.Poll(fds[..count], (int)Math.Min(left, int.MaxValue));
             if (!p.Ok) return false;
+            if (count == 2 && fds[1].revents != 0)
+            {
+                stopped = true;
+                return false;
+            }
             if (p.Value == 0) continue;
             SysResult r = Posix.Read(fd, buf);
             if (!r.Ok || r.Value == 0) return true;
@@ -111,9 +127,10 @@ public static unsafe class ChildProcess
         }
     }
 
-    static int Wait(int pid, long deadline, out bool timedOut)
+    static int Wait(int pid, long deadline, int stopFd, out bool timedOut, out bool stopped)
     {
         timedOut = false;
+        stopped = false;
         while (true)
         {
             int status = 0;
@@ -125,7 +142,11 @@ public static unsafe class ChildProcess
                 timedOut = true;
                 return Kill(pid);
             }
-            System.Threading.Thread.Sleep(5);
+            if (!StopWait.Sleep(5, stopFd))
+            {
+                stopped = timedOut = true;
+                return Kill(pid);
+            }
         }
     }
 

@@ -37,7 +37,8 @@ internal sealed partial class KvpPool : IDisposable
     public PoolResult Get(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
         value = default;
-        if (!Begin("GET")) return PoolResult.Failed;
+        PoolResult begun = Begin("GET");
+        if (begun != PoolResult.Ok) return begun;
         try
         {
             int i = _image.Find(key);
@@ -52,7 +53,8 @@ internal sealed partial class KvpPool : IDisposable
     public PoolResult Enumerate(uint index, out ReadOnlySpan<byte> record)
     {
         record = default;
-        if (!Begin("ENUMERATE")) return PoolResult.Failed;
+        PoolResult begun = Begin("ENUMERATE");
+        if (begun != PoolResult.Ok) return begun;
         try
         {
             if (index >= (uint)_image.Count) return PoolResult.NotFound;
@@ -64,7 +66,8 @@ internal sealed partial class KvpPool : IDisposable
 
     public PoolResult Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
-        if (!Begin("SET")) return PoolResult.Failed;
+        PoolResult begun = Begin("SET");
+        if (begun != PoolResult.Ok) return begun;
         try
         {
             int i = _image.Find(key);
@@ -98,7 +101,8 @@ internal sealed partial class KvpPool : IDisposable
 
     public PoolResult Delete(ReadOnlySpan<byte> key)
     {
-        if (!Begin("DELETE")) return PoolResult.Failed;
+        PoolResult begun = Begin("DELETE");
+        if (begun != PoolResult.Ok) return begun;
         try
         {
             int i = _image.Find(key);
@@ -134,7 +138,7 @@ internal sealed partial class KvpPool : IDisposable
     /// <summary>Upstream's start-up dump under -d: every record of the pool.</summary>
     public void DumpForDebug()
     {
-        if (!_log.DebugEnabled || !Begin("load")) return;
+        if (!_log.DebugEnabled || Begin("load") != PoolResult.Ok) return;
         try
         {
             _log.Debug($"===Start dumping the contents of pool {Number} ===");
@@ -147,12 +151,20 @@ internal sealed partial class KvpPool : IDisposable
         finally { End(); }
     }
 
-    /// <summary>Loads the pool once (creating its file), so start-up reports problems early.</summary>
-    public bool Load()
+    /// <summary>Loads the pool once (creating its file), so start-up reports problems early.
+    /// Waits at most <paramref name="lockTimeoutMs"/> for a lock: registration must not wait
+    /// on another program; a pool not loaded now is loaded by its first request.</summary>
+    public bool Load(int lockTimeoutMs)
     {
-        if (!Begin("load")) return false;
-        End();
-        return true;
+        int usual = LockTimeoutMs;
+        LockTimeoutMs = lockTimeoutMs;
+        try
+        {
+            if (Begin("load") != PoolResult.Ok) return false;
+            End();
+            return true;
+        }
+        finally { LockTimeoutMs = usual; }
     }
 
     internal static string Text(ReadOnlySpan<byte> s) => System.Text.Encoding.UTF8.GetString(s);
