@@ -154,7 +154,7 @@ internal sealed partial class KvpPool : IDisposable
     /// <summary>Loads the pool once (creating its file), so start-up reports problems early.
     /// Waits at most <paramref name="lockTimeoutMs"/> for a lock: registration must not wait
     /// on another program; a pool not loaded now is loaded by its first request.</summary>
-    public bool Load(int lockTimeoutMs)
+    public bool Load(int lockTimeoutMs = LockWait.DefaultTimeoutMs)
     {
         int usual = LockTimeoutMs;
         LockTimeoutMs = lockTimeoutMs;
