@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using HvDaemons.Daemon;
 using HvDaemons.Kvp.Auto;
+using HvDaemons.Kvp.Identity;
 using HvDaemons.Kvp.Net;
 using HvDaemons.Kvp.Pool;
 using HvDaemons.Logging;
@@ -20,10 +21,12 @@ public sealed partial class KvpService : IServiceHandler, IStopAware, IDisposabl
     readonly KvpPool[] _pools = new KvpPool[KvpPoolId.Count];
     readonly AutoPool _auto;
     readonly IpInfoService _ipInfo;
+    readonly StalePools? _stale;
 
     KvpService(KvpPaths paths, Logger log)
     {
         _log = log;
+        if (KvpConfig.Load(paths.ConfigFile, log).ResetPoolsOnNewVm) _stale = new StalePools(paths, log);
         for (int i = 0; i < _pools.Length; i++) _pools[i] = new KvpPool(paths.PoolDirectory, i, log);
         _auto = new AutoPool(new HostFacts(paths), () => LicVersion);
         _ipInfo = new IpInfoService(paths, log);
@@ -55,6 +58,7 @@ public sealed partial class KvpService : IServiceHandler, IStopAware, IDisposabl
     {
         LicVersion = version;
         _log.Info("KVP LIC Version: " + version);
+        _stale?.Check(_pools[KvpPoolId.External], _pools[KvpPoolId.AutoExternal]);
     }
 
     public int Handle(Span<byte> buffer, int length)

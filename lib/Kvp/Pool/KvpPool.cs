@@ -129,6 +129,26 @@ internal sealed partial class KvpPool : IDisposable
         finally { End(); }
     }
 
+    /// <summary>Removes every record (the file stays, now empty).</summary>
+    public PoolResult Truncate()
+    {
+        PoolResult begun = Begin("reset");
+        if (begun != PoolResult.Ok) return begun;
+        try
+        {
+            SysResult t = _file.Writable ? _file.Truncate(0) : SysResult.Fail(Errno.EROFS);
+            if (!t.Ok)
+            {
+                WriteFailed("reset", t);
+                return PoolResult.Failed;
+            }
+            _image.Clear();
+            Written();
+            return PoolResult.Ok;
+        }
+        finally { End(); }
+    }
+
     void Debug(string what, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         if (_log.DebugEnabled)
