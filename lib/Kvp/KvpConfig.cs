@@ -8,11 +8,12 @@ namespace HvDaemons.Kvp;
 /// /etc/hyperv/kvp.conf (hv_kvp_daemon(8)): "name = value" lines, '#' comments. A missing file
 /// means the defaults; an unknown name or bad value is logged once and the default kept.
 /// </summary>
-public sealed record KvpConfig(bool ResetPoolsOnNewVm)
+public sealed record KvpConfig(bool ResetPoolsOnNewVm, bool SyncPoolWrites)
 {
     public const string ResetPoolsOnNewVmName = "reset-pools-on-new-vm";
+    public const string SyncPoolWritesName = "sync-pool-writes";
 
-    public static KvpConfig Defaults { get; } = new(ResetPoolsOnNewVm: false);
+    public static KvpConfig Defaults { get; } = new(ResetPoolsOnNewVm: false, SyncPoolWrites: false);
 
     public static KvpConfig Load(string path, Logger log)
     {
@@ -35,13 +36,17 @@ public sealed record KvpConfig(bool ResetPoolsOnNewVm)
             int eq = line.IndexOf('=');
             string name = (eq < 0 ? line : line[..eq]).Trim().ToString();
             string value = eq < 0 ? "" : line[(eq + 1)..].Trim().ToString();
-            if (name != ResetPoolsOnNewVmName)
+            bool reset = name == ResetPoolsOnNewVmName;
+            if (!reset && name != SyncPoolWritesName)
             {
                 log.Warning($"{path}:{n + 1}: unknown setting \"{name}\"; ignored");
                 continue;
             }
-            if (ParseBool(value) is bool b) config = config with { ResetPoolsOnNewVm = b };
-            else log.Err($"{path}:{n + 1}: {name} must be yes or no, not \"{value}\"; kept {(config.ResetPoolsOnNewVm ? "yes" : "no")}");
+            bool current = reset ? config.ResetPoolsOnNewVm : config.SyncPoolWrites;
+            if (ParseBool(value) is not bool b)
+                log.Err($"{path}:{n + 1}: {name} must be yes or no, not \"{value}\"; kept {(current ? "yes" : "no")}");
+            else
+                config = reset ? config with { ResetPoolsOnNewVm = b } : config with { SyncPoolWrites = b };
         }
         return config;
     }

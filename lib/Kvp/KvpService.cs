@@ -26,8 +26,10 @@ public sealed partial class KvpService : IServiceHandler, IStopAware, IDisposabl
     KvpService(KvpPaths paths, Logger log)
     {
         _log = log;
-        if (KvpConfig.Load(paths.ConfigFile, log).ResetPoolsOnNewVm) _stale = new StalePools(paths, log);
-        for (int i = 0; i < _pools.Length; i++) _pools[i] = new KvpPool(paths.PoolDirectory, i, log);
+        KvpConfig config = KvpConfig.Load(paths.ConfigFile, log);
+        if (config.ResetPoolsOnNewVm) _stale = new StalePools(paths, log);
+        for (int i = 0; i < _pools.Length; i++)
+            _pools[i] = new KvpPool(paths.PoolDirectory, i, log) { SyncWrites = config.SyncPoolWrites };
         _auto = new AutoPool(new HostFacts(paths), () => LicVersion);
         _ipInfo = new IpInfoService(paths, log);
     }

@@ -35,6 +35,7 @@ internal sealed partial class KvpPool
             }
             PoolResult locked = Lock(op);
             if (locked != PoolResult.Ok) return locked;
+            Recover();
             switch (Refresh(op))
             {
                 case Freshness.Current:
@@ -148,14 +149,6 @@ internal sealed partial class KvpPool
         long nowNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
         long mtimeNs = stamp.MtimeSec * 1_000_000_000 + stamp.MtimeNsec;
         return mtimeNs > nowNs - (stamp.MtimeNsec == 0 ? CoarseFsRacyWindowNs : RacyWindowNs);
-    }
-
-    bool Write(ReadOnlySpan<byte> bytes, long offset, string op)
-    {
-        SysResult r = _file.Writable ? _file.WriteAt(bytes, offset) : SysResult.Fail(Errno.EROFS);
-        if (r.Ok) return true;
-        WriteFailed(op, r);
-        return false;
     }
 
     void WriteFailed(string op, SysResult r)

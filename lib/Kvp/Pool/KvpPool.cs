@@ -14,6 +14,7 @@ internal sealed partial class KvpPool : IDisposable
     const int R = PoolImage.RecordSize;
 
     readonly PoolFile _file;
+    readonly PoolJournal _journal;
     readonly Logger _log;
     readonly PoolImage _image = new();
     readonly byte[] _scratch = new byte[R];
@@ -22,6 +23,7 @@ internal sealed partial class KvpPool : IDisposable
     {
         Number = number;
         _file = new PoolFile(directory, number);
+        _journal = new PoolJournal(directory, number);
         _log = log;
     }
 
@@ -75,7 +77,7 @@ internal sealed partial class KvpPool : IDisposable
             {
                 Span<byte> field = _scratch.AsSpan(0, PoolImage.ValueField);
                 PoolImage.FormatValueField(value, field);
-                if (!Write(field, (long)i * R + Wire.KvpLayout.PoolRecordValue, "SET")) return PoolResult.Failed;
+                if (!Change(field, (long)i * R + Wire.KvpLayout.PoolRecordValue, _size, "SET")) return PoolResult.Failed;
                 _image.SetValueField(i, field);
                 Debug("updated", key, value);
             }
@@ -84,12 +86,7 @@ internal sealed partial class KvpPool : IDisposable
                 Span<byte> record = _scratch.AsSpan(0, R);
                 PoolImage.FormatRecord(key, value, record);
                 long at = (long)_image.Count * R;
-                if (!Write(record, at, "SET"))
-                {
-                    // A partial append (ENOSPC) must not leave half a record behind.
-                    if (_file.Writable) _file.Truncate(_size);
-                    return PoolResult.Failed;
-                }
+                if (!Change(record, at, at + R, "SET")) return PoolResult.Failed;
                 _image.Append(record);
                 Debug("added", key, value);
             }
@@ -114,14 +111,7 @@ internal sealed partial class KvpPool : IDisposable
             }
             if (_log.DebugEnabled)
                 _log.Debug($"kvp_key_delete: deleting the KVP: pool={Number} key={Text(key)} val={Text(PoolImage.ValueOf(_image.Record(i)))}");
-            ReadOnlySpan<byte> tail = _image.Tail(i + 1);
-            if (tail.Length > 0 && !Write(tail, (long)i * R, "DELETE")) return PoolResult.Failed;
-            SysResult t = _file.Writable ? _file.Truncate((long)(_image.Count - 1) * R) : SysResult.Fail(Errno.EROFS);
-            if (!t.Ok)
-            {
-                WriteFailed("DELETE", t);
-                return PoolResult.Failed;
-            }
+            if (!Change(_image.Tail(i + 1), (long)i * R, (long)(_image.Count - 1) * R, "DELETE")) return PoolResult.Failed;
             _image.RemoveAt(i);
             Written();
             return PoolResult.Ok;
@@ -189,5 +179,9 @@ internal sealed partial class KvpPool : IDisposable
 
     internal static string Text(ReadOnlySpan<byte> s) => System.Text.Encoding.UTF8.GetString(s);
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _file.Dispose();
+        _journal.Dispose();
+    }
 }

@@ -119,6 +119,8 @@ internal sealed class PoolFile : IDisposable
 
     public SysResult Truncate(long length) => Posix.Ftruncate(Fd, length);
 
+    public SysResult Fdatasync() => Posix.Fdatasync(Fd);
+
     public SysResult SetMtime(long sec, long nsec) => FileOps.SetMtime(Fd, sec, nsec);
 
     public void Dispose() => Close();
