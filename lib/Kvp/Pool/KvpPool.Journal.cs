@@ -11,6 +11,8 @@ internal sealed partial class KvpPool
     /// sync-pool-writes): an acknowledged change then also survives a power cut.</summary>
     public bool SyncWrites { get; set; }
 
+    bool _journalFullLogged;
+
     /// <summary>Writes <paramref name="bytes"/> at <paramref name="offset"/> and makes the file
     /// <paramref name="newSize"/> bytes long, journalled first. False when logged as failed.</summary>
     bool Change(ReadOnlySpan<byte> bytes, long offset, long newSize, string op)
@@ -22,11 +24,20 @@ internal sealed partial class KvpPool
         }
         var change = new PoolChange(offset, _size, newSize, bytes.ToArray());
         SysResult r = _journal.Record(change, SyncWrites);
-        if (!r.Ok)
+        bool journalled = r.Ok;
+        if (!journalled)
         {
-            _log.Err($"Failed to write file, pool: {Number}; {_journal.Path}: error: {Errno.Describe(r.Error)} ({op} answered as failed)");
-            _journal.Clear();
-            return false;
+            _journal.Clear();   // overwrites 4 bytes in place: needs no space
+            if (r.Error != Errno.ENOSPC && r.Error != Errno.EDQUOT)
+            {
+                _log.Err($"Failed to write file, pool: {Number}; {_journal.Path}: error: {Errno.Describe(r.Error)} ({op} answered as failed)");
+                return false;
+            }
+            // A full disk must not stop changes that need no new space in the pool (an update
+            // in place, a DELETE): write without the journal, as upstream always does.
+            if (!_journalFullLogged)
+                _log.Warning($"pool: {Number}: no space for {_journal.Path}; changing {_file.Path} without crash protection while the disk is full");
+            _journalFullLogged = true;
         }
         r = Apply(change, _size);
         if (r.Ok && SyncWrites) r = _file.Fdatasync();
@@ -37,6 +48,7 @@ internal sealed partial class KvpPool
             if (Rollback(change).Ok) _journal.Clear();
             return false;
         }
+        if (journalled) _journalFullLogged = false;
         // Should clearing fail, the next locker re-applies the entry: the same bytes again.
         _journal.Clear();
         return true;

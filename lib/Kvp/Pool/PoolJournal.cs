@@ -10,7 +10,7 @@ internal readonly record struct PoolChange(long Offset, long OldSize, long NewSi
 
 /// <summary>
 /// The redo journal beside a pool (.kvp_journal_N): each change is written here whole before
-/// it touches the pool and cleared after, so a writer killed half-way (SIGKILL, OOM, a crash
+/// it touches the pool and cleared (its magic zeroed) after, so a writer killed half-way (SIGKILL, OOM, a crash
 /// between the pages of one write) leaves either a torn journal entry (the pool untouched, the
 /// entry discarded) or a complete one (the next locker finishes the change). Readers of the
 /// pool itself see whole records once that has happened (docs/kvp.md, "Durability").
@@ -24,7 +24,6 @@ internal sealed class PoolJournal : IDisposable
     public const int HeaderSize = 40;
 
     FileDescriptor? _fd;
-    bool _clearFailed;
 
     public PoolJournal(string directory, int pool) => Path = directory + "/.kvp_journal_" + pool;
 
@@ -34,10 +33,15 @@ internal sealed class PoolJournal : IDisposable
     public SysResult Pending(out bool pending)
     {
         pending = false;
-        SysResult r = _fd is null ? FileOps.Stat(Path, out FileStamp st, out _) : FileOps.Fstat(_fd, out st);
+        // Never created just to look: readers leave no journal behind.
+        SysResult r = _fd is null ? FileOps.Stat(Path, out _, out _) : SysResult.Success();
         if (!r.Ok) return r.Error == Errno.ENOENT ? SysResult.Success() : r;
-        pending = st.Size > 0;
-        return SysResult.Success();
+        r = Open();
+        if (!r.Ok) return r;
+        Span<byte> magic = stackalloc byte[4];
+        r = Posix.PRead(_fd!, magic, 0);
+        pending = r.Ok && r.Value == 4 && BinaryPrimitives.ReadUInt32LittleEndian(magic) == Magic;
+        return r;
     }
 
     /// <summary>Writes <paramref name="change"/> as the journal's only entry; fdatasync if asked.</summary>
@@ -47,9 +51,6 @@ internal sealed class PoolJournal : IDisposable
         if (!r.Ok) return r;
         byte[] entry = Encode(change);
         r = Posix.PWriteAll(_fd!, entry, 0);
-        // After a failed clear, older bytes may follow the entry and make it look torn.
-        if (r.Ok && _clearFailed) r = Posix.Ftruncate(_fd!, entry.Length);
-        if (r.Ok) _clearFailed = false;
         if (r.Ok && sync) r = Posix.Fdatasync(_fd!);
         return r;
     }
@@ -70,12 +71,13 @@ internal sealed class PoolJournal : IDisposable
         return SysResult.Success();
     }
 
+    /// <summary>Zeroes the magic. The file keeps its size and blocks, so the next entry needs
+    /// no new space: on a full disk an update in place still works.</summary>
     public SysResult Clear()
     {
         if (_fd is null) return SysResult.Success();
-        SysResult r = Posix.Ftruncate(_fd, 0);
-        _clearFailed = !r.Ok;
-        return r;
+        ReadOnlySpan<byte> zero = [0, 0, 0, 0];
+        return Posix.PWriteAll(_fd, zero, 0);
     }
 
     SysResult Open()
@@ -112,7 +114,8 @@ internal sealed class PoolJournal : IDisposable
         if (e.Length < HeaderSize || BinaryPrimitives.ReadUInt32LittleEndian(e) != Magic
             || BinaryPrimitives.ReadInt32LittleEndian(e[4..]) != Version) return null;
         int length = BinaryPrimitives.ReadInt32LittleEndian(e[32..]);
-        if (length < 0 || length != e.Length - HeaderSize) return null;
+        if (length < 0 || length > e.Length - HeaderSize) return null;
+        e = e[..(HeaderSize + length)];   // what follows is an older, longer entry's tail
         if (BinaryPrimitives.ReadUInt32LittleEndian(e[36..]) != Checksum(e)) return null;
         long offset = BinaryPrimitives.ReadInt64LittleEndian(e[8..]);
         long oldSize = BinaryPrimitives.ReadInt64LittleEndian(e[16..]);
