@@ -58,7 +58,8 @@ internal sealed partial class IpInfoService
             status = Fill(msg, ifname, all, out bool hasAddress);
             if (status == HvStatus.S_OK && hasAddress) break;
         }
-        return status;
+        // A script killed because we are stopping gave no answer: do not report a partial one.
+        return StopWait.Requested(StopFd) ? HvStatus.E_FAIL : status;
     }
 
     uint Fill(Span<byte> msg, string ifname, List<IfAddress> all, out bool hasAddress)
@@ -121,6 +122,7 @@ internal sealed partial class IpInfoService
     /// (printable UTF-8 only: they go to the host).</summary>
     List<string> RunScript(string script, string ifname)
     {
+        if (StopWait.Requested(StopFd)) return [];
         ChildResult r = ChildProcess.Run(script, [script, ifname], _paths.ScriptTimeoutMs, StopFd);
         if (!r.Succeeded) _log.Err($"{script} {ifname}: {r.Describe()}");
         var lines = new List<string>();
