@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using HvDaemons.HostSim.Host;
+using HvDaemons.HostSim.Kernel;
 using HvDaemons.Wire;
 using Xunit;
 

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using HvDaemons.HostSim.Host;
+using HvDaemons.HostSim.Kernel;
 using HvDaemons.HostSim.Sandboxing;
 using HvDaemons.Wire;
 using Xunit;
