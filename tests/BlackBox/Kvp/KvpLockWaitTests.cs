@@ -68,6 +68,52 @@ public sealed class KvpLockWaitTests
         }
         finally { Directory.Delete(shared, recursive: true); }
     }
+
+    const string Guid = "{f8615163-df3e-46c5-913f-f2d2f965ed0e}";
+    const string Scripts = "/usr/libexec/hypervkvpd";
+
+    [SkippableFact]
+    public void SIGTERM_while_hv_set_ifconfig_runs_kills_its_process_group_and_the_daemon_exits_within_2_s()
+    {
+        var spec = KvpDaemon.Spec();
+        spec.Mounts.Add(new SandboxMount.HostDir("/sys/class/net"));
+        spec.WithFile("/sys/class/net/eth0/address", "00:15:5d:01:02:03\n")
+            .WithFile("/sys/class/net/eth0/device/device_id", Guid + "\n")
+            .WithFile(Scripts + "/hv_set_ifconfig", "#!/bin/sh\nsleep 300 &\necho $$ $! > " + Scripts + "/pids.tmp\nmv " + Scripts + "/pids.tmp " + Scripts + "/pids\nwait\n",
+                      (UnixFileMode)0x1ed);
+        using var d = KvpDaemon.Start(spec);
+        Task<KvpReply> set = d.Kvp.SetIpInfoAsync(new KvpIpInfo(Guid, AddrFamily.IPv4, false, "10.0.0.5", "255.255.255.0", "10.0.0.1", "8.8.8.8"));
+        string pids = d.Sandbox.HostPath(Scripts + "/pids");
+        var wait = Stopwatch.StartNew();
+        while (!File.Exists(pids) && wait.Elapsed < KvpDaemon.Bound) System.Threading.Thread.Sleep(20);
+        Assert.True(File.Exists(pids), "hv_set_ifconfig did not start\n" + d.Describe());
+
+        var sw = Stopwatch.StartNew();
+        Assert.True(d.Sandbox.Terminate());
+        Assert.Equal(0, d.Sandbox.WaitForExit(TimeSpan.FromSeconds(2)));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), "stopped after " + sw.Elapsed);
+        Assert.True(set.Wait(KvpDaemon.Bound));
+        Assert.Equal((HvStatus.E_FAIL, AnswerSource.Daemon), (set.Result.Status, set.Result.Source!.Value));
+        d.AssertOneLine("killed because the daemon is stopping");
+        foreach (string pid in File.ReadAllText(pids).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            Assert.True(Gone(int.Parse(pid)), "process " + pid + " of hv_set_ifconfig's group survived the daemon");
+    }
+
+    /// <summary>No such process, or only a zombie waiting to be reaped by its new parent.</summary>
+    static bool Gone(int pid)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            try
+            {
+                string s = File.ReadAllText("/proc/" + pid + "/stat");
+                if (s[(s.LastIndexOf(')') + 2)..].StartsWith('Z')) return true;
+            }
+            catch (IOException) { return true; }
+            System.Threading.Thread.Sleep(20);
+        }
+        return false;
+    }
 }
 
 /// <summary>A pool directory outside any one sandbox, bound into each, so a restarted daemon
