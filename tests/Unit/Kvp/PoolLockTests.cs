@@ -162,4 +162,28 @@ public class PoolLockTests
         }
         Assert.Single(t.Log.Lines, l => l.Message.Contains("pool: 0: GET given up while another program holds the flock lock", StringComparison.Ordinal));
     }
+
+    /// <summary>The daemon loop gives its stop signal to the KVP service (IStopAware): a stop
+    /// during a lock wait ends the wait, the request is answered HV_E_FAIL, the loop exits 0.</summary>
+    [Fact]
+    public void TheLoopsStopReachesALockWaitInsideARequest()
+    {
+        using var t = new TempPools();
+        _ = t.Service;
+        var reply = new byte[KvpLayout.MessageSize];
+        reply[KvpLayout.Operation] = KvpOp.Register1;
+        System.Text.Encoding.ASCII.GetBytes("3.1").CopyTo(reply, KvpLayout.RegisterVersion);
+        var channel = new HvDaemons.Transport.InMemoryChannel(new HvDaemons.Transport.KvpRegistration(), reply);
+        using var stop = new StopSignal(handleSignals: false);
+        var loop = new ServiceLoop(channel, t.Service, t.Log, stop);
+        channel.QueueFromHost(Msg.Set(1, "k", "v"));
+        using (new FileStream(t.PoolPath(1), FileMode.Open, FileAccess.Read, FileShare.None))
+        {
+            using var timer = new System.Threading.Timer(_ => stop.Request("test"), null, 300, System.Threading.Timeout.Infinite);
+            var sw = Stopwatch.StartNew();
+            Assert.Equal(0, loop.Run());   // bounded anyway: the lock wait gives up after 10 s
+            Assert.InRange(sw.ElapsedMilliseconds, 250, 2000);
+        }
+        Assert.Equal(HvStatus.E_FAIL, Msg.Status(Assert.Single(channel.Replies)));
+    }
 }
