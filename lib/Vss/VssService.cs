@@ -9,9 +9,11 @@ using HvDaemons.Wire;
 namespace HvDaemons.Vss;
 
 /// <summary>
-/// VSS request dispatch (fact sheet §5.2) over the freeze engine, plus what upstream lacks:
-/// whatever this process froze is thawed on shutdown, on reopen and by a watchdog when no THAW
-/// comes within the kernel's FREEZE timeout; and nothing is written to local files while frozen.
+/// VSS request dispatch (docs/vss.md) over the freeze engine, plus what upstream lacks:
+/// whatever this process froze is thawed on shutdown, on reopen, after a crash and by a
+/// watchdog when no THAW comes in time (<see cref="VssSettings"/>); what it may hold frozen is
+/// kept in a <see cref="FrozenRecord"/> for the next instance; and nothing is written to local
+/// files while frozen.
 /// </summary>
 public sealed class VssService : IServiceHandler
 {
@@ -21,11 +23,12 @@ public sealed class VssService : IServiceHandler
     readonly Freezer _freezer;
     readonly LoopDetector _loops;
     readonly Func<long> _nowMs;
+    readonly FrozenRecord? _record;
     long _thawDueAt;       // watchdog deadline, valid while _freezer holds something
     bool _thawFailed;      // a thaw failed; retry on the timer
 
     public VssService(VssPaths paths, Logger log, VssSettings? settings = null, IFreezeOps? ops = null,
-                      DeviceLookup? lookup = null, Func<long>? nowMs = null)
+                      DeviceLookup? lookup = null, Func<long>? nowMs = null, FrozenRecord? record = null)
     {
         _paths = paths;
         _log = log;
@@ -33,6 +36,7 @@ public sealed class VssService : IServiceHandler
         _freezer = new Freezer(ops ?? new KernelFreezeOps());
         _loops = new LoopDetector(paths.SysDevBlock, log, lookup);
         _nowMs = nowMs ?? (() => Environment.TickCount64);
+        _record = record;
     }
 
     public int MaxMessageSize => VssLayout.MessageSize;
@@ -89,6 +93,8 @@ public sealed class VssService : IServiceHandler
         // Said before the first FIFREEZE, while any write is still harmless.
         if (plan.Unfrozen.Count > 0)
             _log.Info("VSS: not frozen (writable, cannot be frozen): " + string.Join(", ", plan.Unfrozen));
+        // Written only while nothing is held: the record's own filesystem might be frozen then.
+        if (_freezer.HeldCount == 0) _record?.Save(plan.MountPoints);
         _log.DeferLocalOutput = true;
         FreezeOutcome outcome = _freezer.Freeze(plan.MountPoints);
         if (outcome.Ok)
@@ -128,7 +134,11 @@ public sealed class VssService : IServiceHandler
     void AfterThaw(ThawOutcome outcome)
     {
         _thawFailed = !outcome.Ok && _freezer.HeldCount > 0;
-        if (_freezer.HeldCount == 0) _log.DeferLocalOutput = false;
+        if (_freezer.HeldCount == 0)
+        {
+            _log.DeferLocalOutput = false;
+            _record?.Clear();
+        }
         if (!outcome.Ok)
             _log.Err("THAW of " + outcome.FailedMountPoint + " failed; error:" + Errno.Describe(outcome.Errno));
     }
@@ -138,7 +148,7 @@ public sealed class VssService : IServiceHandler
         if (_freezer.HeldCount == 0) return;
         ThawOutcome outcome = _freezer.ThawHeld();
         // A thaw that fails on the way out is retried a few times: exiting leaves it frozen for good.
-        for (int attempt = 0; reason == ResetReason.Shutdown && !outcome.Ok && attempt < 3; attempt++)
+        for (int attempt = 0; reason != ResetReason.Reopen && !outcome.Ok && attempt < 3; attempt++)
         {
             int thawed = outcome.Thawed;
             outcome = _freezer.ThawHeld();
@@ -151,11 +161,8 @@ public sealed class VssService : IServiceHandler
             return;
         }
         _log.Info("VSS: thawed " + outcome.Thawed + " file system(s) before "
-                  + (reason == ResetReason.Shutdown ? "exit" : "reopening the device"));
+                  + (reason == ResetReason.Reopen ? "reopening the device" : "exit"));
     }
-
-    /// <summary>For the program's last-resort handler: thaw whatever is held, now.</summary>
-    public void ThawBeforeExit() => OnReset(ResetReason.Shutdown);
 
     public int TimerDueMs()
     {

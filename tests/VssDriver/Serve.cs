@@ -16,16 +16,8 @@ static class Serve
         log.Info("VSS starting; pid is:" + Posix.GetPid());
         using var stop = new StopSignal();
         using var hangup = HangupAsStop.Register();
-        var service = new VssService(VssPaths.Default, log, VssSettings.FromEnvironment(log));
-        using var channel = new StdioChannel();
-        try
-        {
-            return new ServiceLoop(channel, service, log, stop).Run();
-        }
-        catch
-        {
-            service.ThawBeforeExit();
-            throw;
-        }
+        // The daemon's crash path too; no FrozenRecord: the sandbox's /run is not a tmpfs.
+        return DaemonMain.Serve(log, stop, () => new DaemonWiring(new StdioChannel(),
+            new VssService(VssPaths.Default, log, VssSettings.FromEnvironment(log))));
     }
 }
