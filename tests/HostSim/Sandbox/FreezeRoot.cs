@@ -20,7 +20,7 @@ namespace HvDaemons.HostSim.Sandboxing;
 /// The work area (syslog socket, loop images) is on a tmpfs, so no mount in the root is backed
 /// by the machine's disk. Dispose thaws, stops everything and removes every device made.
 /// </summary>
-public sealed class FreezeRoot : IDisposable
+public sealed partial class FreezeRoot : IDisposable
 {
     const string DaemonPath = "/hvd/daemon";
     const string GuardPath = "/hvd/hvd-vss-driver";
@@ -91,7 +91,7 @@ public sealed class FreezeRoot : IDisposable
         ZramDevice root = NewZram(rootFsType);
         lines.Add(Node("", root.Path, root.Number));
         lines.Add($"mount -t {rootFsType} {root.Path} \"$R\"");
-        lines.Add("mkdir -p \"$R/proc\" \"$R/sys\" \"$R/dev\" \"$R/.oldroot\"");
+        lines.Add("mkdir -p \"$R/proc\" \"$R/sys\" \"$R/dev\" \"$R/.oldroot\" \"$R/run\"");
         lines.Add("mount -t proc proc \"$R/proc\"");
         lines.Add("mount -t sysfs sysfs \"$R/sys\"");
         lines.Add("mount -t tmpfs -o mode=755,size=8m hvd-dev \"$R/dev\"");
@@ -111,7 +111,9 @@ public sealed class FreezeRoot : IDisposable
         spec.Mounts.Clear();   // /var/lib/hyperv and friends: nothing a VSS daemon needs
         spec.SetupLines.AddRange(lines);
         spec.ExecPrefix.AddRange([GuardPath, "check-exec"]);
+        spec.Environment["HV_VSS_FROZEN_RECORD"] = "/run/hyperv-vss/frozen";   // the root's /run: the default
         if (environment is not null) foreach (var (k, v) in environment) spec.Environment[k] = v;
+        _environment = environment;
         _sandbox = Sandbox.Start(Host, spec);
     }
 
@@ -187,6 +189,7 @@ public sealed class FreezeRoot : IDisposable
     int? InsidePid()
     {
         if (_sandbox is { HasExited: false }) return _sandbox.Pid;
+        if (RestartedPid() is int restarted) return restarted;
         lock (_inside) return _inside.FirstOrDefault(p => !p.HasExited)?.Pid;
     }
 
@@ -234,6 +237,7 @@ public sealed class FreezeRoot : IDisposable
             // and a frozen filesystem keeps its device busy.
             ThawAll();
             lock (_inside) foreach (NamespaceProcess p in _inside) { p.Finished(TimeSpan.FromSeconds(10)); p.Dispose(); }
+            StopRestarted();
             _sandbox?.Dispose();
         }
         finally
