@@ -113,7 +113,7 @@ public sealed partial class FreezeRoot : IDisposable
         spec.ExecPrefix.AddRange([GuardPath, "check-exec"]);
         spec.Environment["HV_VSS_FROZEN_RECORD"] = "/run/hyperv-vss/frozen";   // the root's /run: the default
         if (environment is not null) foreach (var (k, v) in environment) spec.Environment[k] = v;
-        _environment = environment;
+        _environment = spec.Environment;
         _sandbox = Sandbox.Start(Host, spec);
     }
 
