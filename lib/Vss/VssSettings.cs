@@ -25,8 +25,11 @@ public sealed record VssSettings(int FreezeTimeoutMs, int ThawRetryMs = 1000)
 
     /// <summary>Defaults, with the watchdog set by <see cref="FreezeTimeoutVariable"/> if set.</summary>
     public static VssSettings FromEnvironment(Logger log)
+        => FromValue(Environment.GetEnvironmentVariable(FreezeTimeoutVariable), log);
+
+    /// <summary>Defaults, with the watchdog from <paramref name="text"/> (the variable's value) if valid.</summary>
+    public static VssSettings FromValue(string? text, Logger log)
     {
-        string? text = Environment.GetEnvironmentVariable(FreezeTimeoutVariable);
         if (string.IsNullOrEmpty(text)) return Default;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int ms)
             && ms >= 1 && ms <= MaxFreezeTimeoutMs)
