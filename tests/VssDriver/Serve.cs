@@ -16,7 +16,8 @@ static class Serve
         log.Info("VSS starting; pid is:" + Posix.GetPid());
         using var stop = new StopSignal();
         using var hangup = HangupAsStop.Register();
-        // The daemon's crash path too; no FrozenRecord: the sandbox's /run is not a tmpfs.
+        // The daemon's crash path too. No FrozenRecord: the crash-thaw at start is hv_vss_daemon's
+        // own (cmd/vss), tested on the published binary (VssCrashThawTests).
         return DaemonMain.Serve(log, stop, () => new DaemonWiring(new StdioChannel(),
             new VssService(VssPaths.Default, log, VssSettings.FromEnvironment(log))));
     }
