@@ -55,7 +55,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     /// <summary>Names in START arrive as the host sent them: UTF-16LE.</summary>
     public bool NamesAreUtf16 => true;
 
-    /// <summary>FCOPY requests and negotiations answered since Open (for tests).</summary>
+    /// <summary>IC negotiations that agreed on a version since Open (for tests).</summary>
     public int Negotiations { get; private set; }
 
     public ChannelResult Open()
