@@ -9,7 +9,7 @@ using HvDaemons.Wire;
 namespace HvDaemons.Vss;
 
 /// <summary>
-/// VSS request dispatch (docs/vss.md) over the freeze engine, plus what upstream lacks:
+/// VSS request dispatch (docs/protocol.md §5.2) over the freeze engine, plus what upstream lacks:
 /// whatever this process froze is thawed on shutdown, on reopen, after a crash and by a
 /// watchdog when no THAW comes in time (<see cref="VssSettings"/>); what it may hold frozen is
 /// kept in a <see cref="FrozenRecord"/> for the next instance; and nothing is written to local
