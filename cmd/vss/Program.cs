@@ -3,6 +3,7 @@ using HvDaemons.Cli;
 using HvDaemons.Daemon;
 using HvDaemons.Transport;
 using HvDaemons.Vss;
+using HvDaemons.Vss.Config;
 
 // hv_vss_daemon: freezes and thaws filesystems for host backups over /dev/vmbus/hv_vss.
 var spec = new CommandLineSpec("hv_vss_daemon", HasDebug: false, HelpExitCode: 0, BadOptionExitCode: 1);
@@ -14,7 +15,8 @@ try
 {
     return DaemonMain.Run(spec, args, _ => "Hyper-V VSS", "VSS starting", (options, log) =>
     {
-        service = new VssService(VssPaths.Default, log, VssSettings.FromEnvironment(log));
+        VssConfig config = VssConfigReader.Load(VssConfig.PathFromEnvironment(), log);
+        service = new VssService(VssPaths.Default, log, VssSettings.FromEnvironment(log), config: config);
         return new DaemonWiring(new CharDeviceChannel("/dev/vmbus/hv_vss", new VssRegistration()), service);
     });
 }

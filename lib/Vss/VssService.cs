@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using HvDaemons.Daemon;
 using HvDaemons.Logging;
 using HvDaemons.Os;
+using HvDaemons.Vss.Config;
+using HvDaemons.Vss.Hooks;
 using HvDaemons.Wire;
 
 namespace HvDaemons.Vss;
@@ -12,6 +14,7 @@ namespace HvDaemons.Vss;
 /// VSS request dispatch (fact sheet §5.2) over the freeze engine, plus what upstream lacks:
 /// whatever this process froze is thawed on shutdown, on reopen and by a watchdog when no THAW
 /// comes within the kernel's FREEZE timeout; and nothing is written to local files while frozen.
+/// vss.conf chooses what is frozen and may refuse backups (strict); hooks pause applications.
 /// </summary>
 public sealed class VssService : IServiceHandler
 {
@@ -21,11 +24,14 @@ public sealed class VssService : IServiceHandler
     readonly Freezer _freezer;
     readonly LoopDetector _loops;
     readonly Func<long> _nowMs;
+    readonly VssConfig _config;
+    readonly FreezeHooks _hooks;
     long _thawDueAt;       // watchdog deadline, valid while _freezer holds something
     bool _thawFailed;      // a thaw failed; retry on the timer
 
     public VssService(VssPaths paths, Logger log, VssSettings? settings = null, IFreezeOps? ops = null,
-                      DeviceLookup? lookup = null, Func<long>? nowMs = null)
+                      DeviceLookup? lookup = null, Func<long>? nowMs = null, VssConfig? config = null,
+                      FreezeHooks? hooks = null)
     {
         _paths = paths;
         _log = log;
@@ -33,6 +39,9 @@ public sealed class VssService : IServiceHandler
         _freezer = new Freezer(ops ?? new KernelFreezeOps());
         _loops = new LoopDetector(paths.SysDevBlock, log, lookup);
         _nowMs = nowMs ?? (() => Environment.TickCount64);
+        _config = config ?? VssConfig.Defaults();
+        _hooks = hooks ?? new FreezeHooks(new HookDirectory(_config.HookDirectory, log), new ProcessHookRunner(),
+                                          _config.HookTimeoutMs, log);
     }
 
     public int MaxMessageSize => VssLayout.MessageSize;
@@ -67,6 +76,7 @@ public sealed class VssService : IServiceHandler
                 break;
             case VssOp.HotBackup:
                 _log.Info("VSS: op=CHECK HOT BACKUP");
+                ok = !_config.Strict || (TryPlan(out FreezePlan? checkPlan) && StrictAllows(checkPlan));
                 break;
             default:
                 // Upstream answers unknown ops with success.
@@ -86,6 +96,8 @@ public sealed class VssService : IServiceHandler
     bool Freeze()
     {
         if (!TryPlan(out FreezePlan? plan)) return false;
+        if (_config.Strict && !StrictAllows(plan)) return false;
+        if (!_hooks.RunFreeze()) return false;
         // Said before the first FIFREEZE, while any write is still harmless.
         if (plan.Unfrozen.Count > 0)
             _log.Info("VSS: not frozen (writable, cannot be frozen): " + string.Join(", ", plan.Unfrozen));
@@ -119,23 +131,40 @@ public sealed class VssService : IServiceHandler
             _log.Err("VSS: cannot read " + _paths.ProcMounts + ": " + error);
             return false;
         }
-        plan = FreezePlan.Build(mounts, _loops);
+        plan = FreezePlan.Build(mounts, _loops, _config.Selects, "left out by " + _config.Source);
         return true;
     }
 
-    /// <summary>Common tail of every thaw: logs a failure, and ends the no-local-writes period
-    /// once nothing is held.</summary>
+    bool StrictAllows(FreezePlan plan)
+    {
+        List<UnfrozenMount> offenders = StrictCheck.Offenders(plan);
+        if (offenders.Count == 0) return true;
+        _log.Err("VSS: strict mode: writable but cannot be frozen: " + string.Join(", ", offenders)
+                 + "; exclude it in " + _config.Source + " or set strict = no");
+        return false;
+    }
+
+    /// <summary>Common tail of every thaw: logs a failure, and once nothing is held ends the
+    /// no-local-writes period and runs the thaw hooks.</summary>
     void AfterThaw(ThawOutcome outcome)
     {
         _thawFailed = !outcome.Ok && _freezer.HeldCount > 0;
-        if (_freezer.HeldCount == 0) _log.DeferLocalOutput = false;
+        if (_freezer.HeldCount == 0)
+        {
+            _log.DeferLocalOutput = false;
+            _hooks.RunThaw();
+        }
         if (!outcome.Ok)
             _log.Err("THAW of " + outcome.FailedMountPoint + " failed; error:" + Errno.Describe(outcome.Errno));
     }
 
     public void OnReset(ResetReason reason)
     {
-        if (_freezer.HeldCount == 0) return;
+        if (_freezer.HeldCount == 0)
+        {
+            _hooks.RunThaw();
+            return;
+        }
         ThawOutcome outcome = _freezer.ThawHeld();
         // A thaw that fails on the way out is retried a few times: exiting leaves it frozen for good.
         for (int attempt = 0; reason == ResetReason.Shutdown && !outcome.Ok && attempt < 3; attempt++)
@@ -159,14 +188,14 @@ public sealed class VssService : IServiceHandler
 
     public int TimerDueMs()
     {
-        if (_freezer.HeldCount == 0) return -1;
+        if (_freezer.HeldCount == 0 && _hooks.Pending == 0) return -1;
         if (_thawFailed) return _settings.ThawRetryMs;
         return (int)Math.Clamp(_thawDueAt - _nowMs(), 0, int.MaxValue);
     }
 
     public void OnTimer()
     {
-        if (_freezer.HeldCount == 0) return;
+        if (_freezer.HeldCount == 0 && _hooks.Pending == 0) return;
         if (!_thawFailed && _nowMs() < _thawDueAt) return;
         bool retry = _thawFailed;
         ThawOutcome outcome = _freezer.ThawHeld();
