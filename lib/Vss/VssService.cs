@@ -28,6 +28,7 @@ public sealed class VssService : IServiceHandler
     readonly FreezeHooks _hooks;
     long _thawDueAt;       // watchdog deadline, valid while _freezer holds something
     bool _thawFailed;      // a thaw failed; retry on the timer
+    bool _thawHooksDue;    // everything thawed: thaw hooks run from the timer, after the reply went out
 
     public VssService(VssPaths paths, Logger log, VssSettings? settings = null, IFreezeOps? ops = null,
                       DeviceLookup? lookup = null, Func<long>? nowMs = null, VssConfig? config = null,
@@ -95,6 +96,7 @@ public sealed class VssService : IServiceHandler
 
     bool Freeze()
     {
+        RunDueThawHooks();
         if (!TryPlan(out FreezePlan? plan)) return false;
         if (_config.Strict && !StrictAllows(plan)) return false;
         if (!_hooks.RunFreeze()) return false;
@@ -145,14 +147,15 @@ public sealed class VssService : IServiceHandler
     }
 
     /// <summary>Common tail of every thaw: logs a failure, and once nothing is held ends the
-    /// no-local-writes period and runs the thaw hooks.</summary>
+    /// no-local-writes period and schedules the thaw hooks. They run from the timer, once the
+    /// reply is sent: the kernel gives a THAW only 30 s, hooks may take longer.</summary>
     void AfterThaw(ThawOutcome outcome)
     {
         _thawFailed = !outcome.Ok && _freezer.HeldCount > 0;
         if (_freezer.HeldCount == 0)
         {
             _log.DeferLocalOutput = false;
-            _hooks.RunThaw();
+            _thawHooksDue = _hooks.Pending > 0;
         }
         if (!outcome.Ok)
             _log.Err("THAW of " + outcome.FailedMountPoint + " failed; error:" + Errno.Describe(outcome.Errno));
@@ -162,7 +165,7 @@ public sealed class VssService : IServiceHandler
     {
         if (_freezer.HeldCount == 0)
         {
-            _hooks.RunThaw();
+            RunDueThawHooks(force: true);
             return;
         }
         ThawOutcome outcome = _freezer.ThawHeld();
@@ -181,6 +184,16 @@ public sealed class VssService : IServiceHandler
         }
         _log.Info("VSS: thawed " + outcome.Thawed + " file system(s) before "
                   + (reason == ResetReason.Shutdown ? "exit" : "reopening the device"));
+        RunDueThawHooks();
+    }
+
+    /// <summary>Thaw hooks that are due; with <paramref name="force"/> also those of a FREEZE that
+    /// froze nothing (no THAW came). Never while anything is held frozen.</summary>
+    void RunDueThawHooks(bool force = false)
+    {
+        if (!(_thawHooksDue || force) || _freezer.HeldCount > 0) return;
+        _thawHooksDue = false;
+        _hooks.RunThaw();
     }
 
     /// <summary>For the program's last-resort handler: thaw whatever is held, now.</summary>
@@ -188,6 +201,7 @@ public sealed class VssService : IServiceHandler
 
     public int TimerDueMs()
     {
+        if (_thawHooksDue) return 0;
         if (_freezer.HeldCount == 0 && _hooks.Pending == 0) return -1;
         if (_thawFailed) return _settings.ThawRetryMs;
         return (int)Math.Clamp(_thawDueAt - _nowMs(), 0, int.MaxValue);
@@ -195,6 +209,11 @@ public sealed class VssService : IServiceHandler
 
     public void OnTimer()
     {
+        if (_thawHooksDue)
+        {
+            RunDueThawHooks();
+            return;
+        }
         if (_freezer.HeldCount == 0 && _hooks.Pending == 0) return;
         if (!_thawFailed && _nowMs() < _thawDueAt) return;
         bool retry = _thawFailed;
@@ -210,5 +229,6 @@ public sealed class VssService : IServiceHandler
         else
             _log.Warning("VSS: no THAW within " + _settings.FreezeTimeoutMs / 1000.0 + " s of FREEZE; watchdog thawed "
                          + outcome.Thawed + " file system(s)");
+        RunDueThawHooks();
     }
 }

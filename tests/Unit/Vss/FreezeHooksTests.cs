@@ -69,6 +69,10 @@ public sealed class FreezeHooksTests : IDisposable
         _ops.Calls.Clear();
         _runner.Results["20-queue thaw"] = Exit(0, "resumed");
         Assert.Equal(HvStatus.S_OK, Send(s, VssOp.Thaw));
+        // The reply goes out first (the kernel gives THAW 30 s); the loop's timer runs the hooks.
+        Assert.DoesNotContain(Steps(), c => c.StartsWith("hook", StringComparison.Ordinal));
+        Assert.Equal(0, s.TimerDueMs());
+        s.OnTimer();
         string[] steps = Steps();
         Assert.Equal(new[] { "hook 30-cache thaw", "hook 20-queue thaw", "hook 10-db thaw" }, steps[^3..]);
         Assert.All(steps[..^3], c => Assert.StartsWith("thaw ", c));
@@ -103,6 +107,7 @@ public sealed class FreezeHooksTests : IDisposable
         _ops.FreezeErrors["/"] = Errno.EROFS;
         VssService s = Service();
         Assert.Equal(HvStatus.E_FAIL, Send(s, VssOp.Freeze));
+        s.OnTimer();
         Assert.Equal(new[]
         {
             "hook 10-db freeze", "hook 20-queue freeze", "hook 30-cache freeze", "freeze /data", "freeze /",
@@ -119,6 +124,7 @@ public sealed class FreezeHooksTests : IDisposable
         Send(s, VssOp.Freeze);
         _ops.Calls.Clear();
         Assert.Equal(HvStatus.S_OK, Send(s, VssOp.Thaw));
+        s.OnTimer();
         Assert.Equal(new[] { "hook 30-cache thaw", "hook 20-queue thaw", "hook 10-db thaw" }, Steps()[^3..]);
         Assert.Contains((LogLevel.Err, "VSS: hook 20-queue thaw failed: exit status 1", false), _log.Lines);
     }
@@ -188,5 +194,17 @@ public sealed class FreezeHooksTests : IDisposable
         _ops.Calls.Clear();
         Assert.Equal(HvStatus.S_OK, Send(s, VssOp.Freeze));
         Assert.DoesNotContain(Steps(), c => c.StartsWith("hook", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AFreezeRightAfterAThawFirstRunsTheThawHooksStillDue()
+    {
+        VssService s = Service();
+        Send(s, VssOp.Freeze);
+        Send(s, VssOp.Thaw);
+        _ops.Calls.Clear();
+        Assert.Equal(HvStatus.S_OK, Send(s, VssOp.Freeze));
+        Assert.Equal(new[] { "hook 30-cache thaw", "hook 20-queue thaw", "hook 10-db thaw",
+                             "hook 10-db freeze", "hook 20-queue freeze", "hook 30-cache freeze", "freeze /data", "freeze /" }, Steps());
     }
 }
