@@ -17,8 +17,10 @@ public sealed class ProcessHookRunner : IHookRunner
 {
     public const string HookPath = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
 
-    static readonly string[] Environment = [HookPath];
+    static readonly string[] CleanEnvironment = [HookPath];
 
+    /// <remarks>The hook is done when it has exited and its output is closed: a background
+    /// process that keeps the output open counts against the timeout.</remarks>
     public ChildResult Run(string hook, string phase, int timeoutMs)
-        => ChildProcess.Run(hook, [hook, phase], timeoutMs, Environment, captureStderr: true);
+        => ChildProcess.Run(hook, [hook, phase], timeoutMs, CleanEnvironment, captureStderr: true);
 }

@@ -23,7 +23,8 @@ public sealed class ProcessHookRunnerTests : IDisposable
         {
             string hook = _folder.Add("10-env", "#!/bin/sh\necho \"arg=$1 argc=$#\"\nenv | sort\n"
                                                 + "if read line; then echo stdin=data; else echo stdin=eof; fi\n"
-                                                + "[ \"$(ps -o pgid= -p $$ | tr -d ' ')\" = \"$$\" ] && echo own-group\n"
+                                                + "read -r pid comm state ppid pgrp sid rest < /proc/$$/stat\n"
+                                                + "[ \"$pgrp\" = \"$$\" ] && [ \"$sid\" = \"$$\" ] && echo own-group\n"
                                                 + "echo oops >&2\nexit 0\n");
             ChildResult r = new ProcessHookRunner().Run(hook, "freeze", 10_000);
             Assert.True(r.Succeeded, r.Describe() + "\n" + r.Output);
