@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
-
 namespace HvDaemons.Os;
 
 /// <summary>Who owns a file and its permission bits: what decides whether root may trust it.</summary>
@@ -14,40 +11,20 @@ public readonly record struct FileOwner(FileKind Kind, uint Uid, int Permissions
     public bool ExecutableByOwner => (Permissions & OwnerExecute) != 0;
 }
 
-/// <summary>statx lookups of owner and mode (see <see cref="Interop.statx"/> for why not stat).</summary>
-public static unsafe class FileOwnership
+/// <summary>Owner and mode through lib's one stat path (<see cref="FileStat"/>).</summary>
+public static class FileOwnership
 {
-    const int S_IFMT = 0xF000;
-    const int S_IFREG = 0x8000;
-    const int S_IFDIR = 0x4000;
-    const int S_IFLNK = 0xA000;
-
     /// <summary>Owner and mode of <paramref name="path"/>, symlinks followed.
     /// ENOENT/ENOTDIR become <see cref="FileKind.Missing"/> with success.</summary>
     public static SysResult Of(string path, out FileOwner owner)
     {
-        byte[] p = NativeString.Utf8z(path);
-        byte* buffer = stackalloc byte[Interop.StatxSize];
-        int r;
-        fixed (byte* pp = p)
-            r = Interop.statx(Interop.AT_FDCWD, pp, 0, Interop.STATX_TYPE | Interop.STATX_MODE | Interop.STATX_UID, buffer);
-        if (r != 0)
+        SysResult r = FileStat.Fields(path, followSymlinks: true, out StatxFields f);
+        if (r.Ok)
         {
-            int e = Marshal.GetLastPInvokeError();
-            owner = new FileOwner(FileKind.Missing, 0, 0);
-            return e is Errno.ENOENT or Errno.ENOTDIR ? SysResult.Success() : SysResult.Fail(e);
+            owner = new FileOwner(f.Kind, f.Uid, (int)(f.Mode & 0xFFF));
+            return r;
         }
-        var raw = new System.ReadOnlySpan<byte>(buffer, Interop.StatxSize);
-        int mode = BinaryPrimitives.ReadUInt16LittleEndian(raw[Interop.StatxMode..]);
-        uint uid = BinaryPrimitives.ReadUInt32LittleEndian(raw[Interop.StatxUid..]);
-        FileKind kind = (mode & S_IFMT) switch
-        {
-            S_IFREG => FileKind.Regular,
-            S_IFDIR => FileKind.Directory,
-            S_IFLNK => FileKind.Symlink,
-            _ => FileKind.Other,
-        };
-        owner = new FileOwner(kind, uid, mode & 0xFFF);
-        return SysResult.Success();
+        owner = new FileOwner(FileKind.Missing, 0, 0);
+        return r.Error is Errno.ENOENT or Errno.ENOTDIR ? SysResult.Success() : r;
     }
 }

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using HvDaemons.Logging;
+using HvDaemons.Os;
 
 namespace HvDaemons.Vss.Config;
 
@@ -16,18 +16,11 @@ public static class VssConfigReader
     public static VssConfig Load(string path, Logger log)
     {
         VssConfig defaults = VssConfig.Defaults(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
+        if (FileStat.OfPath(path, followSymlinks: true, out FileStatus status).Ok && status.Kind == FileKind.Missing)
             return defaults;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (!TextFile.TryRead(path, out string text, out string error))
         {
-            log.Err("VSS: cannot read " + path + ": " + e.Message + "; using the defaults");
+            log.Err("VSS: cannot read " + path + ": " + error + "; using the defaults");
             return defaults;
         }
         return Parse(path, text, log);
