@@ -9,7 +9,7 @@
 #   make fuzz             message storms (STORM_COUNT each), then every fuzz target for
 #                         FUZZ_SECONDS; writes docs/robustness.md
 #   make clean
-# Variables (as tools/hv, plus ours): DESTDIR prefix sbindir libexecdir sharedstatedir mandir
+# Variables (as tools/hv, plus ours): DESTDIR prefix sbindir libexecdir sharedstatedir sysconfdir mandir
 # unitdir udevrulesdir dracutmodulesdir initramfstoolsdir RID STATIC OUT. docs/packaging.md
 # says what goes where.
 
@@ -23,6 +23,7 @@ sbindir ?= $(prefix)/sbin
 bindir ?= $(prefix)/bin
 libexecdir ?= $(prefix)/libexec
 sharedstatedir ?= /var/lib
+sysconfdir ?= /etc
 mandir ?= $(prefix)/share/man
 unitdir ?= /usr/lib/systemd/system
 udevrulesdir ?= /usr/lib/udev/rules.d
@@ -109,6 +110,10 @@ install: install-bin
 	for a in $(UNIT_ALIASES); do \
 	    ln -sf "$${a%%:*}.service" '$(DESTDIR)$(unitdir)/'"$${a#*:}.service"; done
 	for r in $(UDEV_RULES); do install -m 0644 "packaging/udev/$$r" '$(DESTDIR)$(udevrulesdir)/'; done
+	# The commented example: never over an administrator's own vss.conf.
+	install -d -m 0755 '$(DESTDIR)$(sysconfdir)/hyperv'
+	[ -e '$(DESTDIR)$(sysconfdir)/hyperv/vss.conf' ] || \
+	    install -m 0644 packaging/vss.conf '$(DESTDIR)$(sysconfdir)/hyperv/vss.conf'
 
 # Removes the files install adds, and our own folders when that leaves them empty; never
 # the pool files in $(sharedstatedir)/hyperv nor the standard folders.
@@ -121,6 +126,9 @@ uninstall: uninstall-initramfs
 	for u in $(UNITS); do rm -f '$(DESTDIR)$(unitdir)/'"$$u"; done
 	for r in $(UDEV_RULES); do rm -f '$(DESTDIR)$(udevrulesdir)/'"$$r"; done
 	for m in $(MANPAGES); do rm -f '$(DESTDIR)$(mandir)/man8/'"$$m"; done
+	# vss.conf only as shipped: an edited one is the administrator's.
+	! cmp -s packaging/vss.conf '$(DESTDIR)$(sysconfdir)/hyperv/vss.conf' || rm -f '$(DESTDIR)$(sysconfdir)/hyperv/vss.conf'
+	rmdir '$(DESTDIR)$(sysconfdir)/hyperv' 2>/dev/null || true
 	rmdir '$(DESTDIR)$(libexecdir)/hypervkvpd' 2>/dev/null || true
 	rmdir '$(DESTDIR)$(sharedstatedir)/hyperv' 2>/dev/null || true
 

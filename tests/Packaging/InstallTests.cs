@@ -53,6 +53,7 @@ public sealed class InstallTests
         ("/usr/share/man/man8/hypervkvpd.8", Data),
         ("/usr/share/man/man8/hypervvssd.8", Data),
         ("/usr/share/man/man8/hypervfcopyd.8", Data),
+        ("/etc/hyperv/vss.conf", Data),
         .. UnitAliases.Select(a => ("/usr/lib/systemd/system/" + a.Alias, Data)),
     ];
 
@@ -160,6 +161,23 @@ public sealed class InstallTests
 
         Assert.Equal(before, dest.Files());
         Assert.Equal("pool data", File.ReadAllText(dest["/var/lib/hyperv/.kvp_pool_1"]));
+    }
+
+    [SkippableFact]
+    public void An_administrators_vss_conf_survives_install_and_uninstall_and_the_shipped_one_is_all_comments()
+    {
+        MakeInstall.RequireBuilt();
+        using var dest = new TempTree("vssconf");
+        dest.Write("/etc/hyperv/vss.conf", "strict = yes\n");
+
+        MakeInstall.Ok("install", "DESTDIR=" + dest.Root);
+        Assert.Equal("strict = yes\n", File.ReadAllText(dest["/etc/hyperv/vss.conf"]));
+        MakeInstall.Ok("uninstall", "DESTDIR=" + dest.Root);
+        Assert.Equal("strict = yes\n", File.ReadAllText(dest["/etc/hyperv/vss.conf"]));
+
+        // The example changes nothing: every line is a comment or blank.
+        string shipped = File.ReadAllText(Path.Combine(PackagingEnvironment.RepoRoot, "packaging", "vss.conf"));
+        Assert.All(shipped.Split('\n'), l => Assert.True(l.Length == 0 || l[0] == '#', l));
     }
 
     [SkippableFact]

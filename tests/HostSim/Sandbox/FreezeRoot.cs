@@ -63,13 +63,15 @@ public sealed partial class FreezeRoot : IDisposable
 
     /// <summary>Builds the root and starts <paramref name="daemonBinary"/> -n in it.</summary>
     /// <param name="environment">Extra variables for the daemon (e.g. HV_VSS_FREEZE_TIMEOUT_MS).</param>
+    /// <param name="rootSetup">Shell lines run as root last before the pivot, with the new root at "$R"
+    /// (files of the root's own /etc, tools copied with <see cref="RootShell.CopyBinary"/>).</param>
     public static FreezeRoot Start(SimHost host, string daemonBinary, string rootFsType, IEnumerable<RootMount> mounts,
-                                   IReadOnlyDictionary<string, string>? environment = null)
+                                   IReadOnlyDictionary<string, string>? environment = null, IEnumerable<string>? rootSetup = null)
     {
         var root = new FreezeRoot(host);
         try
         {
-            root.Launch(daemonBinary, rootFsType, mounts.ToList(), environment);
+            root.Launch(daemonBinary, rootFsType, mounts.ToList(), environment, rootSetup ?? []);
             return root;
         }
         catch
@@ -79,7 +81,8 @@ public sealed partial class FreezeRoot : IDisposable
         }
     }
 
-    void Launch(string daemonBinary, string rootFsType, List<RootMount> mounts, IReadOnlyDictionary<string, string>? environment)
+    void Launch(string daemonBinary, string rootFsType, List<RootMount> mounts, IReadOnlyDictionary<string, string>? environment,
+                IEnumerable<string> rootSetup)
     {
         string guard = DriverBuild.Path;
         var lines = new List<string>
@@ -103,6 +106,7 @@ public sealed partial class FreezeRoot : IDisposable
         foreach (RootMount m in mounts) lines.AddRange(MountLines(m));
         lines.AddRange(RootShell.CopyBinary(daemonBinary, DaemonPath));
         lines.AddRange(RootShell.CopyBinary(guard, GuardPath));
+        lines.AddRange(rootSetup);
         lines.Add("export HVD_SANDBOX_ALLOW=" + string.Join(',', _allowed));
         lines.Add("cd \"$R\"");
         lines.Add("pivot_root . .oldroot");
