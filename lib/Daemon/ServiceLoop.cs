@@ -54,7 +54,7 @@ public sealed class ServiceLoop
             {
                 case DaemonState.Connecting:
                     if (!Connect()) { Enter(DaemonState.Dying); break; }
-                    _notify?.Status("waiting for the registration reply on " + _channel.Description);
+                    _notify?.Status("registering with " + _channel.Description);
                     Enter(DaemonState.Registering);
                     break;
 

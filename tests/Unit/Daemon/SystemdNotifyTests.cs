@@ -180,10 +180,10 @@ public class SystemdNotifyTests
         Assert.Equal(2, channel.Registrations.Count);
         Assert.Equal(new[]
         {
-            "STATUS=waiting for the registration reply on " + channel.Description + "\n",
+            "STATUS=registering with " + channel.Description + "\n",
             "READY=1\nSTATUS=registered, protocol 3.1\n",
             "STATUS=reopening " + channel.Description + " after an error\n",
-            "STATUS=waiting for the registration reply on " + channel.Description + "\n",
+            "STATUS=registering with " + channel.Description + "\n",
             "STATUS=registered, protocol 3.1\n",
             "STOPPING=1\nSTATUS=stopping on test\n",
         }, sent);
