@@ -39,7 +39,9 @@ public static class DaemonMain
         log.DebugEnabled = options.Debug;
         log.Info(startMessage + "; pid is:" + Posix.GetPid());
         using var stop = new StopSignal();
-        return Serve(log, stop, () => wire(options, log));
+        // Before wiring: nothing the services start may inherit the variable.
+        SystemdNotify notify = SystemdNotify.FromEnvironment(log);
+        return Serve(log, stop, () => wire(options, log), notify);
     }
 
     /// <summary>
@@ -48,7 +50,7 @@ public static class DaemonMain
     /// daemon's stderr is /dev/null), the handler's undo (<see cref="ResetReason.Crash"/>),
     /// and exit status 1 so that Restart=on-failure starts a new instance.
     /// </summary>
-    public static int Serve(Logger log, StopSignal stop, Func<DaemonWiring?> wire)
+    public static int Serve(Logger log, StopSignal stop, Func<DaemonWiring?> wire, SystemdNotify? notify = null)
     {
         IServiceHandler? handler = null;
         try
@@ -57,7 +59,7 @@ public static class DaemonMain
             if (wiring is null) return 1;
             handler = wiring.Handler;
             using IHostChannel channel = wiring.Channel;
-            return new ServiceLoop(channel, handler, log, stop).Run();
+            return new ServiceLoop(channel, handler, log, stop, notify).Run();
         }
         catch (Exception e)
         {
