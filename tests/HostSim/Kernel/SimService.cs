@@ -28,6 +28,7 @@ public abstract class SimService
     HostRequest? _current;
     Timer? _timer;
     ServiceState _state = ServiceState.DeviceInit;
+    bool _holdRegistration;
 
     private protected SimService(object gate, string name)
     {
@@ -60,6 +61,30 @@ public abstract class SimService
 
     /// <summary>Completed registrations (the daemon read the kernel's reply).</summary>
     public int Registrations { get; private set; }
+
+    /// <summary>
+    /// While set, a registration reply stays queued but unread: the daemon's read blocks as on
+    /// a host that is slow to answer, so a test can see what the daemon (and its service
+    /// manager) does before registration completes. Clearing it hands the reply over.
+    /// </summary>
+    public bool HoldRegistrationReply
+    {
+        get { lock (_gate) return _holdRegistration; }
+        set
+        {
+            lock (_gate)
+            {
+                if (_holdRegistration == value) return;
+                _holdRegistration = value;
+                Note(value ? "registration replies held" : "registration replies released");
+                if (value) return;
+                Deliver();
+                if (_out is null) return;
+                foreach (var (connection, kh) in _pollers) connection.NotifyPoll(kh);
+                _pollers.Clear();
+            }
+        }
+    }
 
     /// <summary>What happened on the device, one line per event (for transcripts and failures).</summary>
     public IReadOnlyList<string> History { get { lock (_gate) return _history.ToArray(); } }
@@ -193,8 +218,12 @@ public abstract class SimService
         Pump();
     }
 
+    /// <summary>Queues the kernel's registration reply; the daemon reading it completes the
+    /// registration (unless <see cref="HoldRegistrationReply"/> keeps it back).</summary>
+    private protected bool SendRegistrationReply(byte[] reply) => Send(reply, RegistrationDone, registration: true);
+
     /// <summary>The daemon read the registration reply: the service goes READY.</summary>
-    private protected void RegistrationDone()
+    void RegistrationDone()
     {
         Registrations++;
         State = ServiceState.Ready;
@@ -203,22 +232,23 @@ public abstract class SimService
 
     // ---- transport: kernel -> daemon -------------------------------------------------------
 
-    sealed record Outgoing(byte[] Message, Action? OnRead);
+    sealed record Outgoing(byte[] Message, Action? OnRead, bool Registration);
     sealed record PendingRead(FuseConnection Connection, ulong Unique, int Size);
 
     /// <summary>Queues a message for the daemon. False when the previous one is still unread
     /// or the device is not open (hvutil_transport_send's failures).</summary>
-    private protected bool Send(byte[] message, Action? onRead)
+    private protected bool Send(byte[] message, Action? onRead, bool registration = false)
     {
         if (Mode != TransportMode.CharDev || _out is not null)
         {
             Note("kernel could not queue " + message.Length + " B (" + (_out is null ? "device closed" : "previous message unread") + ")");
             return false;
         }
-        _out = new Outgoing(message, onRead);
+        _out = new Outgoing(message, onRead, registration);
         Note("queued " + message.Length + " B for the daemon");
+        if (Withheld) Note("registration reply held");
         Deliver();
-        if (_out is not null)
+        if (_out is not null && !Withheld)
         {
             foreach (var (connection, kh) in _pollers) connection.NotifyPoll(kh);
             _pollers.Clear();
@@ -226,10 +256,12 @@ public abstract class SimService
         return true;
     }
 
+    bool Withheld => _holdRegistration && _out is { Registration: true };
+
     /// <summary>Hands the queued message to blocked readers, in arrival order.</summary>
     void Deliver()
     {
-        while (_out is not null && _reads.Count > 0)
+        while (_out is not null && !Withheld && _reads.Count > 0)
         {
             PendingRead rd = _reads[0];
             _reads.RemoveAt(0);
@@ -302,7 +334,7 @@ public abstract class SimService
     internal uint Poll(FuseConnection connection, ulong fh, ulong kh, bool scheduleNotify)
     {
         if (Mode == TransportMode.Destroy || _dropped.Contains(fh)) return (uint)(Native.POLLERR | Native.POLLHUP);
-        if (Mode == TransportMode.CharDev && fh == _openFh && _out is not null)
+        if (Mode == TransportMode.CharDev && fh == _openFh && _out is not null && !Withheld)
             return (uint)(Native.POLLIN | Native.POLLRDNORM);
         if (scheduleNotify && !_pollers.Contains((connection, kh))) _pollers.Add((connection, kh));
         return 0;
