@@ -39,10 +39,12 @@ public static class DaemonMain
         log.DebugEnabled = options.Debug;
         log.Info(startMessage + "; pid is:" + Posix.GetPid());
         using var stop = new StopSignal();
+        // Before wiring: nothing the services start may inherit the variable.
+        SystemdNotify notify = SystemdNotify.FromEnvironment(log);
         DaemonWiring? wiring = wire(options, log);
         if (wiring is null) return 1;
         using IHostChannel channel = wiring.Channel;
-        var loop = new ServiceLoop(channel, wiring.Handler, log, stop);
+        var loop = new ServiceLoop(channel, wiring.Handler, log, stop, notify);
         return loop.Run();
     }
 

@@ -26,6 +26,10 @@ public interface IServiceHandler
     /// <summary>Milliseconds until <see cref="OnTimer"/> is due, or -1 for none (VSS watchdog).</summary>
     int TimerDueMs();
 
+    /// <summary>A line for `systemctl status` while this state lasts (e.g. "frozen: 3 filesystems"),
+    /// or null for the default "registered, protocol ...".</summary>
+    string? Status => null;
+
     /// <summary>Called when the time from <see cref="TimerDueMs"/> has passed.</summary>
     void OnTimer();
 }

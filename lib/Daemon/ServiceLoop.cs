@@ -19,17 +19,21 @@ public sealed class ServiceLoop
     readonly IServiceHandler _handler;
     readonly Logger _log;
     readonly StopSignal _stop;
+    readonly SystemdNotify? _notify;
     readonly byte[] _buffer;
+    string _idleStatus = "";
     int _length;
     int _failedReopens;
     int _exitCode;
 
-    public ServiceLoop(IHostChannel channel, IServiceHandler handler, Logger log, StopSignal stop)
+    public ServiceLoop(IHostChannel channel, IServiceHandler handler, Logger log, StopSignal stop,
+                       SystemdNotify? notify = null)
     {
         _channel = channel;
         _handler = handler;
         _log = log;
         _stop = stop;
+        _notify = notify;
         _buffer = new byte[handler.MaxMessageSize];
     }
 
@@ -50,6 +54,7 @@ public sealed class ServiceLoop
             {
                 case DaemonState.Connecting:
                     if (!Connect()) { Enter(DaemonState.Dying); break; }
+                    _notify?.Status("waiting for the registration reply on " + _channel.Description);
                     Enter(DaemonState.Registering);
                     break;
 
@@ -60,6 +65,7 @@ public sealed class ServiceLoop
 
                 case DaemonState.Busy:
                     _length = _handler.Handle(_buffer, _length);
+                    ReportHandlerStatus();
                     Enter(DaemonState.Replying);
                     break;
 
@@ -79,11 +85,13 @@ public sealed class ServiceLoop
                 case DaemonState.Reopening:
                     _handler.OnReset(ResetReason.Reopen);
                     _channel.Close();
+                    _notify?.Status("reopening " + _channel.Description + " after an error");
                     if (!Backoff()) { Enter(DaemonState.Dying); break; }
                     Enter(DaemonState.Connecting);
                     break;
 
                 case DaemonState.Dying:
+                    _notify?.Stopping(_stop.Requested ? "stopping on " + (_stop.Cause ?? "request") : "stopping after an error");
                     _handler.OnReset(ResetReason.Shutdown);
                     _channel.Close();
                     if (_stop.Requested) _log.Info("stopping on " + (_stop.Cause ?? "request"));
@@ -141,6 +149,7 @@ public sealed class ServiceLoop
         if (polled.Value == 0)
         {
             _handler.OnTimer();
+            ReportHandlerStatus();
             return State;
         }
 
@@ -149,6 +158,9 @@ public sealed class ServiceLoop
         {
             case ChannelEvent.Registered:
                 _handler.OnRegistered(r.Detail ?? "");
+                // Right after the reply was read: the kernel now routes host requests to us.
+                _idleStatus = "registered, protocol " + (r.Detail ?? "?");
+                _notify?.Ready(_handler.Status ?? _idleStatus);
                 return DaemonState.Ready;
             case ChannelEvent.HandshakeRejected:
                 _log.Err("invalid version negotiation");
@@ -165,6 +177,13 @@ public sealed class ServiceLoop
                 _log.Err("read failed; error: " + Errno.Describe(r.Errno));
                 return DaemonState.Reopening;
         }
+    }
+
+    /// <summary>What the handler says of itself (VSS: frozen filesystems), else the registration.</summary>
+    void ReportHandlerStatus()
+    {
+        if (_notify is null || !_notify.ReadySent) return;
+        _notify.Status(_handler.Status ?? _idleStatus);
     }
 
     /// <summary>Waits before reconnecting when reopens keep failing, so a broken device cannot

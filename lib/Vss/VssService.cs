@@ -44,6 +44,13 @@ public sealed class VssService : IServiceHandler
 
     public void OnRegistered(string version) => _log.Info("VSS: kernel module version: " + version);
 
+    public string? Status => FrozenCount switch
+    {
+        0 => null,
+        1 => "frozen: 1 filesystem",
+        int n => "frozen: " + n + " filesystems",
+    };
+
     public int Handle(Span<byte> buffer, int length)
     {
         Span<byte> message = buffer[..VssLayout.MessageSize];
