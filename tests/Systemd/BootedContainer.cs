@@ -93,7 +93,7 @@ public sealed class BootedContainer : IDisposable
         return Command.Run("nsenter", all, timeoutSeconds, new Dictionary<string, string> { ["SYSTEMD_COLORS"] = "0" });
     }
 
-    /// <summary>`systemctl show -p ...` as a dictionary.</summary>
+    /// <summary>`systemctl show -p ...` as a dictionary (repeated keys joined by ", ").</summary>
     public Dictionary<string, string> Show(string unit, params string[] properties)
     {
         CommandResult r = Systemctl("show", "-p", string.Join(',', properties), unit);
@@ -102,7 +102,10 @@ public sealed class BootedContainer : IDisposable
         foreach (string line in r.Stdout.Split('\n'))
         {
             int eq = line.IndexOf('=');
-            if (eq > 0) values[line[..eq]] = line[(eq + 1)..];
+            if (eq <= 0) continue;
+            string key = line[..eq], value = line[(eq + 1)..];
+            // A list property (DeviceAllow) comes as one line per entry: keep them all.
+            values[key] = values.TryGetValue(key, out string? earlier) && earlier.Length > 0 ? earlier + ", " + value : value;
         }
         return values;
     }

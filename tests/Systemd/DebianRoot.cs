@@ -4,11 +4,13 @@ using System.IO;
 
 namespace HvDaemons.Systemd;
 
-/// <summary>A Debian release whose systemd the units must work under.</summary>
-public sealed record DebianRelease(string Codename, int SystemdVersion)
+/// <summary>A Debian release whose systemd the units must work under, and which of our builds
+/// runs there: the default build links against glibc 2.34 symbols, Debian 11 has 2.31, so it
+/// gets the fully static build (docs/packaging.md, "Static binaries").</summary>
+public sealed record DebianRelease(string Codename, int SystemdVersion, bool Static)
 {
-    public static readonly DebianRelease Bookworm = new("bookworm", 252);
-    public static readonly DebianRelease Bullseye = new("bullseye", 247);
+    public static readonly DebianRelease Bookworm = new("bookworm", 252, Static: false);
+    public static readonly DebianRelease Bullseye = new("bullseye", 247, Static: true);
     public static readonly DebianRelease[] All = [Bookworm, Bullseye];
 
     public static DebianRelease Named(string codename) => Array.Find(All, r => r.Codename == codename)
@@ -37,11 +39,12 @@ public static class DebianRoot
         if (r.ExitCode != 0) throw new InvalidOperationException("debootstrap " + release.Codename + " failed: " + Tail(r.Describe()));
 
         // As a packager installs: our Makefile, the binaries already in out/linux-x64.
-        r = Command.Run("make", ["--no-print-directory", "-C", SystemdEnvironment.RepoRoot, "install", "DESTDIR=" + root],
+        r = Command.Run("make", ["--no-print-directory", "-C", SystemdEnvironment.RepoRoot, "install", "DESTDIR=" + root,
+                                 "STATIC=" + (release.Static ? "1" : "0")],
                         timeoutSeconds: 120, env: new Dictionary<string, string> { ["MAKEFLAGS"] = "" });
         if (r.ExitCode != 0) throw new InvalidOperationException("make install DESTDIR=" + root + " failed: " + Tail(r.Describe()));
         if (!r.Stdout.Contains("installing the binaries in", StringComparison.Ordinal))
-            throw new InvalidOperationException("make install rebuilt the daemons instead of using out/linux-x64: " + Tail(r.Describe()));
+            throw new InvalidOperationException("make install rebuilt the daemons instead of using " + SystemdEnvironment.BinDir(release) + ": " + Tail(r.Describe()));
         WithoutDeviceBinding(root);
     }
 

@@ -11,7 +11,7 @@ namespace HvDaemons.Systemd;
 /// <summary>
 /// What these tests need from the machine: root with FUSE and namespaces, debootstrap and
 /// systemd-nspawn (Debian packages debootstrap, systemd-container; .ci/run installs them),
-/// the x64 build in out/linux-x64. Outside CI a missing piece skips visibly (a line starting
+/// the x64 builds in out/linux-x64 and out/linux-x64-static. Outside CI a missing piece skips visibly (a line starting
 /// SYSTEMD-SKIPPED, also appended to out/blackbox-skipped.txt, which tests/run.sh lists);
 /// under CI=true it fails.
 /// </summary>
@@ -21,7 +21,8 @@ public static class SystemdEnvironment
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    public static string BinDir => Path.Combine(RepoRoot, "out", "linux-x64");
+    /// <summary>The build `make install` takes for <paramref name="release"/>.</summary>
+    public static string BinDir(DebianRelease release) => Path.Combine(RepoRoot, "out", release.Static ? "linux-x64-static" : "linux-x64");
 
     public static bool InCi => Environment.GetEnvironmentVariable("CI") == "true";
 
@@ -32,8 +33,10 @@ public static class SystemdEnvironment
         foreach (var (tool, package) in new[] { ("debootstrap", "debootstrap"), ("systemd-nspawn", "systemd-container"),
                                                 ("nsenter", "util-linux"), ("make", "make") })
             if (Command.Find(tool) is null) return tool + " is missing (apt-get install " + package + ")";
-        foreach (string d in new[] { "hv_kvp_daemon", "hv_vss_daemon", "hv_fcopy_daemon", "hv_kvp_client" })
-            if (!File.Exists(Path.Combine(BinDir, d))) return Path.Combine(BinDir, d) + " is missing (run make build)";
+        foreach (DebianRelease r in DebianRelease.All)
+            foreach (string d in new[] { "hv_kvp_daemon", "hv_vss_daemon", "hv_fcopy_daemon", "hv_kvp_client" })
+                if (!File.Exists(Path.Combine(BinDir(r), d)))
+                    return Path.Combine(BinDir(r), d) + " is missing (run make build" + (r.Static ? " STATIC=1" : "") + ")";
         return null;
     }
 
