@@ -52,4 +52,33 @@ public sealed class ReadinessTests(ContainerFixture containers)
         Assert.True(UnitLifecycle.Running(after), d.Unit + " not active (running) after registration: " + UnitLifecycle.Format(after) + "\n" + c.Describe(d.Unit));
         Assert.StartsWith("registered, protocol", c.Show(d.Unit, "StatusText")["StatusText"]);
     }
+
+    /// <summary>The check bites: as Type=simple (a runtime drop-in) the KVP unit is active while
+    /// the registration reply is still held.</summary>
+    [SkippableFact]
+    public void TypeSimple_IsActiveBeforeRegistration()
+    {
+        BootedContainer c = containers.Get(DebianRelease.Bookworm.Codename);
+        DaemonUnit d = DaemonUnit.Kvp;
+        SimService s = d.Service(c.Host.Kernel);
+        string dropIn = "/run/systemd/system/" + d.Unit + ".d/type-simple.conf";
+        UnitLifecycle.Stopped(c, d);
+        Assert.Equal(0, c.Exec(10, "sh", "-c", "mkdir -p \"${0%/*}\" && printf '[Service]\\nType=simple\\n' > \"$0\"", dropIn).ExitCode);
+        int seen = s.History.Count;
+        s.HoldRegistrationReply = true;
+        try
+        {
+            Assert.Equal(0, c.Systemctl("daemon-reload").ExitCode);
+            Assert.Equal(0, c.Systemctl("start", d.Unit).ExitCode);
+            Assert.True(s.WaitUntil(x => x.History.Skip(seen).Any(l => l == "registration reply held"), UnitLifecycle.Wait), c.Describe(d.Unit));
+            Assert.True(UnitLifecycle.Running(c.Show(d.Unit, UnitLifecycle.State)));
+        }
+        finally
+        {
+            s.HoldRegistrationReply = false;
+            c.Exec(10, "rm", "-f", dropIn);
+            c.Systemctl("daemon-reload");
+            UnitLifecycle.Stopped(c, d);
+        }
+    }
 }
