@@ -33,6 +33,8 @@ DAEMONS := hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon
 # Guest-side tools, installed into $(bindir).
 TOOLS := hv_kvp_client
 KVP_SCRIPTS := hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig
+# Run by hv_fcopy_uio_bind.service; installed into $(libexecdir) itself.
+LIBEXEC_SCRIPTS := hv_fcopy_uio_bind
 UNITS := hv_kvp_daemon.service hv_vss_daemon.service hv_fcopy_daemon.service \
          hv_fcopy_uio_daemon.service hv_fcopy_uio_bind.service
 UDEV_RULES := 70-hv-daemons.rules
@@ -103,6 +105,8 @@ install: install-bin
 	    '$(DESTDIR)$(unitdir)' '$(DESTDIR)$(udevrulesdir)'
 	for s in $(KVP_SCRIPTS); do \
 	    install -m 0755 "packaging/scripts/$$s" '$(DESTDIR)$(libexecdir)/hypervkvpd/'; done
+	for s in $(LIBEXEC_SCRIPTS); do \
+	    install -m 0755 "packaging/scripts/$$s" '$(DESTDIR)$(libexecdir)/'; done
 	for u in $(UNITS); do \
 	    $(SUBST) "packaging/systemd/$$u.in" >'$(DESTDIR)$(unitdir)/'"$$u" && \
 	    chmod 0644 '$(DESTDIR)$(unitdir)/'"$$u"; done
@@ -118,6 +122,7 @@ uninstall: uninstall-initramfs
 	for a in $(UNIT_ALIASES); do rm -f '$(DESTDIR)$(unitdir)/'"$${a#*:}.service"; done
 	for a in $(MAN_ALIASES); do rm -f '$(DESTDIR)$(mandir)/man8/'"$${a#*:}.8"; done
 	for s in $(KVP_SCRIPTS); do rm -f '$(DESTDIR)$(libexecdir)/hypervkvpd/'"$$s"; done
+	for s in $(LIBEXEC_SCRIPTS); do rm -f '$(DESTDIR)$(libexecdir)/'"$$s"; done
 	for u in $(UNITS); do rm -f '$(DESTDIR)$(unitdir)/'"$$u"; done
 	for r in $(UDEV_RULES); do rm -f '$(DESTDIR)$(udevrulesdir)/'"$$r"; done
 	for m in $(MANPAGES); do rm -f '$(DESTDIR)$(mandir)/man8/'"$$m"; done

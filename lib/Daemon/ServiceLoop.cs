@@ -54,7 +54,7 @@ public sealed class ServiceLoop
             {
                 case DaemonState.Connecting:
                     if (!Connect()) { Enter(DaemonState.Dying); break; }
-                    _notify?.Status("waiting for the registration reply on " + _channel.Description);
+                    _notify?.Status("registering with " + _channel.Description);
                     Enter(DaemonState.Registering);
                     break;
 
@@ -116,6 +116,16 @@ public sealed class ServiceLoop
         {
             case ChannelEvent.Ok:
                 return true;
+            case ChannelEvent.NotFound:
+                // No such service on this machine (a confidential VM has no KVP channel, fcopy
+                // is off with "Guest services"): one line and exit 0, so that Restart=on-failure
+                // does not retry; udev starts us again if the device appears. READY=1 first:
+                // a Type=notify unit whose process exits 0 without it fails ("protocol").
+                _exitCode = 0;
+                string why = r.Detail is { } detail && !detail.StartsWith("open ", StringComparison.Ordinal) ? detail : "no " + _channel.Description;
+                _log.Info(why + ": nothing to serve on this machine; exiting");
+                _notify?.Ready("not started: " + why);
+                return false;
             case ChannelEvent.Busy:
                 _log.Err("open " + _channel.Description + " failed; error: " + Errno.Describe(r.Errno)
                          + " (another daemon already holds the device)");
@@ -123,6 +133,8 @@ public sealed class ServiceLoop
             default:
                 if (r.Detail == "registration")
                     _log.Err("registration to kernel failed; error: " + Errno.Describe(r.Errno));
+                else if (r.Detail is { } d && !d.StartsWith("open ", StringComparison.Ordinal))
+                    _log.Err(d + "; error: " + Errno.Describe(r.Errno));
                 else
                     _log.Err("open " + _channel.Description + " failed; error: " + Errno.Describe(r.Errno));
                 return false;

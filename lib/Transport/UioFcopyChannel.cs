@@ -63,12 +63,9 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     public ChannelResult Open()
     {
         Close();
+        // The loop logs why, once: absence is not an error there.
         ChannelResult located = _locator.Locate(out UioLocation where);
-        if (located.Event != ChannelEvent.Ok)
-        {
-            _log.Err(located.Detail ?? "uio fcopy device not found");
-            return located;
-        }
+        if (located.Event != ChannelEvent.Ok) return located;
 
         SysResult r = _openDevice(where.DevicePath, out IUioDevice? device);
         if (!r.Ok)

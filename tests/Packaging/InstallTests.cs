@@ -38,6 +38,7 @@ public sealed class InstallTests
         ("/usr/libexec/hypervkvpd/hv_get_dns_info", Exec),
         ("/usr/libexec/hypervkvpd/hv_get_dhcp_info", Exec),
         ("/usr/libexec/hypervkvpd/hv_set_ifconfig", Exec),
+        ("/usr/libexec/hv_fcopy_uio_bind", Exec),
         ("/usr/lib/systemd/system/hv_kvp_daemon.service", Data),
         ("/usr/lib/systemd/system/hv_vss_daemon.service", Data),
         ("/usr/lib/systemd/system/hv_fcopy_daemon.service", Data),

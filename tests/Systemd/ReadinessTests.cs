@@ -22,7 +22,7 @@ public sealed class ReadinessTests(ContainerFixture containers)
         UnitLifecycle.Stopped(c, d);
         int registrations = s.Registrations;
         int seen = s.History.Count;
-        s.HoldRegistrationReply = true;
+        s.HoldRegistrationReplies = true;
         try
         {
             CommandResult start = c.Systemctl("start", "--no-block", d.Unit);
@@ -45,7 +45,8 @@ public sealed class ReadinessTests(ContainerFixture containers)
         }
         finally
         {
-            s.HoldRegistrationReply = false;
+            s.HoldRegistrationReplies = false;
+            s.ReleaseRegistrationReply();
         }
         Assert.True(s.WaitRegistrations(registrations + 1, UnitLifecycle.Wait), string.Join('\n', s.History.Skip(seen)));
         Dictionary<string, string> after = c.WaitShow(d.Unit, UnitLifecycle.Running, UnitLifecycle.Wait, UnitLifecycle.State);
@@ -65,7 +66,7 @@ public sealed class ReadinessTests(ContainerFixture containers)
         UnitLifecycle.Stopped(c, d);
         Assert.Equal(0, c.Exec(10, "sh", "-c", "mkdir -p \"${0%/*}\" && printf '[Service]\\nType=simple\\n' > \"$0\"", dropIn).ExitCode);
         int seen = s.History.Count;
-        s.HoldRegistrationReply = true;
+        s.HoldRegistrationReplies = true;
         try
         {
             Assert.Equal(0, c.Systemctl("daemon-reload").ExitCode);
@@ -75,7 +76,8 @@ public sealed class ReadinessTests(ContainerFixture containers)
         }
         finally
         {
-            s.HoldRegistrationReply = false;
+            s.HoldRegistrationReplies = false;
+            s.ReleaseRegistrationReply();
             c.Exec(10, "rm", "-f", dropIn);
             c.Systemctl("daemon-reload");
             UnitLifecycle.Stopped(c, d);

@@ -29,6 +29,7 @@ public abstract class SimService
     Timer? _timer;
     ServiceState _state = ServiceState.DeviceInit;
     bool _holdRegistration;
+    byte[]? _heldRegistrationReply;
 
     private protected SimService(object gate, string name)
     {
@@ -61,30 +62,6 @@ public abstract class SimService
 
     /// <summary>Completed registrations (the daemon read the kernel's reply).</summary>
     public int Registrations { get; private set; }
-
-    /// <summary>
-    /// While set, a registration reply stays queued but unread: the daemon's read blocks as on
-    /// a host that is slow to answer, so a test can see what the daemon (and its service
-    /// manager) does before registration completes. Clearing it hands the reply over.
-    /// </summary>
-    public bool HoldRegistrationReply
-    {
-        get { lock (_gate) return _holdRegistration; }
-        set
-        {
-            lock (_gate)
-            {
-                if (_holdRegistration == value) return;
-                _holdRegistration = value;
-                Note(value ? "registration replies held" : "registration replies released");
-                if (value) return;
-                Deliver();
-                if (_out is null) return;
-                foreach (var (connection, kh) in _pollers) connection.NotifyPoll(kh);
-                _pollers.Clear();
-            }
-        }
-    }
 
     /// <summary>What happened on the device, one line per event (for transcripts and failures).</summary>
     public IReadOnlyList<string> History { get { lock (_gate) return _history.ToArray(); } }
@@ -218,12 +195,43 @@ public abstract class SimService
         Pump();
     }
 
-    /// <summary>Queues the kernel's registration reply; the daemon reading it completes the
-    /// registration (unless <see cref="HoldRegistrationReply"/> keeps it back).</summary>
-    private protected bool SendRegistrationReply(byte[] reply) => Send(reply, RegistrationDone, registration: true);
+    /// <summary>
+    /// While true, the reply to a daemon's registration is not queued but held until
+    /// <see cref="ReleaseRegistrationReply"/>, as when the kernel is slow to answer: tests see
+    /// what the daemon does while its registration is outstanding.
+    /// </summary>
+    public bool HoldRegistrationReplies
+    {
+        get { lock (_gate) return _holdRegistration; }
+        set { lock (_gate) _holdRegistration = value; }
+    }
+
+    /// <summary>True while a registration reply is held back.</summary>
+    public bool RegistrationReplyHeld { get { lock (_gate) return _heldRegistrationReply is not null; } }
+
+    /// <summary>Queues the held registration reply for the daemon; false if none was held.</summary>
+    public bool ReleaseRegistrationReply()
+    {
+        lock (_gate)
+        {
+            if (_heldRegistrationReply is not byte[] reply) return false;
+            _heldRegistrationReply = null;
+            Note("registration reply released");
+            return Send(reply, RegistrationDone);
+        }
+    }
+
+    /// <summary>The kernel's answer to a registration: queued now, or held (see <see cref="HoldRegistrationReplies"/>).</summary>
+    private protected bool SendRegistrationReply(byte[] reply)
+    {
+        if (!_holdRegistration) return Send(reply, RegistrationDone);
+        _heldRegistrationReply = reply;
+        Note("registration reply held");
+        return true;
+    }
 
     /// <summary>The daemon read the registration reply: the service goes READY.</summary>
-    void RegistrationDone()
+    private protected void RegistrationDone()
     {
         Registrations++;
         State = ServiceState.Ready;
@@ -232,23 +240,22 @@ public abstract class SimService
 
     // ---- transport: kernel -> daemon -------------------------------------------------------
 
-    sealed record Outgoing(byte[] Message, Action? OnRead, bool Registration);
+    sealed record Outgoing(byte[] Message, Action? OnRead);
     sealed record PendingRead(FuseConnection Connection, ulong Unique, int Size);
 
     /// <summary>Queues a message for the daemon. False when the previous one is still unread
     /// or the device is not open (hvutil_transport_send's failures).</summary>
-    private protected bool Send(byte[] message, Action? onRead, bool registration = false)
+    private protected bool Send(byte[] message, Action? onRead)
     {
         if (Mode != TransportMode.CharDev || _out is not null)
         {
             Note("kernel could not queue " + message.Length + " B (" + (_out is null ? "device closed" : "previous message unread") + ")");
             return false;
         }
-        _out = new Outgoing(message, onRead, registration);
+        _out = new Outgoing(message, onRead);
         Note("queued " + message.Length + " B for the daemon");
-        if (Withheld) Note("registration reply held");
         Deliver();
-        if (_out is not null && !Withheld)
+        if (_out is not null)
         {
             foreach (var (connection, kh) in _pollers) connection.NotifyPoll(kh);
             _pollers.Clear();
@@ -256,12 +263,10 @@ public abstract class SimService
         return true;
     }
 
-    bool Withheld => _holdRegistration && _out is { Registration: true };
-
     /// <summary>Hands the queued message to blocked readers, in arrival order.</summary>
     void Deliver()
     {
-        while (_out is not null && !Withheld && _reads.Count > 0)
+        while (_out is not null && _reads.Count > 0)
         {
             PendingRead rd = _reads[0];
             _reads.RemoveAt(0);
@@ -334,7 +339,7 @@ public abstract class SimService
     internal uint Poll(FuseConnection connection, ulong fh, ulong kh, bool scheduleNotify)
     {
         if (Mode == TransportMode.Destroy || _dropped.Contains(fh)) return (uint)(Native.POLLERR | Native.POLLHUP);
-        if (Mode == TransportMode.CharDev && fh == _openFh && _out is not null && !Withheld)
+        if (Mode == TransportMode.CharDev && fh == _openFh && _out is not null)
             return (uint)(Native.POLLIN | Native.POLLRDNORM);
         if (scheduleNotify && !_pollers.Contains((connection, kh))) _pollers.Add((connection, kh));
         return 0;
@@ -375,6 +380,7 @@ public abstract class SimService
     {
         if (_out is not null) Note("unread message discarded");
         _out = null;
+        _heldRegistrationReply = null;
         if (_current is HostRequest r)
         {
             _current = null;

@@ -180,12 +180,31 @@ public class SystemdNotifyTests
         Assert.Equal(2, channel.Registrations.Count);
         Assert.Equal(new[]
         {
-            "STATUS=waiting for the registration reply on " + channel.Description + "\n",
+            "STATUS=registering with " + channel.Description + "\n",
             "READY=1\nSTATUS=registered, protocol 3.1\n",
             "STATUS=reopening " + channel.Description + " after an error\n",
-            "STATUS=waiting for the registration reply on " + channel.Description + "\n",
+            "STATUS=registering with " + channel.Description + "\n",
             "STATUS=registered, protocol 3.1\n",
             "STOPPING=1\nSTATUS=stopping on test\n",
         }, sent);
+    }
+
+    [Fact]
+    public void A_missing_device_is_one_line_ready_and_exit_0_so_systemd_does_not_restart_it()
+    {
+        var sent = new List<string>();
+        var log = new MemoryLogger();
+        var channel = new InMemoryChannel(new KvpRegistration(), KvpRegistrationReply("3.1")) { FailNextOpenWith = Errno.ENOENT };
+        using var stop = new StopSignal(handleSignals: false);
+        var notify = new SystemdNotify("@absent", new MemoryLogger(), (_, d) => { sent.Add(Encoding.UTF8.GetString(d)); return SysResult.Success(); });
+
+        int exit = new ServiceLoop(channel, new RecordingHandler(KvpLayout.MessageSize), log, stop, notify).Run();
+
+        Assert.Equal(0, exit);
+        Assert.Equal(1, channel.Opens);
+        var line = Assert.Single(log.Lines);
+        Assert.Equal((LogLevel.Info, "no in-memory: nothing to serve on this machine; exiting"), (line.Level, line.Message));
+        Assert.Equal("READY=1\nSTATUS=not started: no in-memory\n", sent[0]);
+        Assert.StartsWith("STOPPING=1\n", sent[^1]);
     }
 }
