@@ -40,6 +40,7 @@ public sealed class BootedContainer : IDisposable
     /// reports the system up within a minute.</summary>
     public static BootedContainer Boot(DebianRelease release, string root)
     {
+        var clock = Stopwatch.StartNew();
         var host = new SimHost();
         var spec = new SandboxSpec(Command.Find("systemd-nspawn")!,
             "--boot", "--register=no", "--keep-unit", "--private-network", "--console=pipe",
@@ -55,7 +56,6 @@ public sealed class BootedContainer : IDisposable
             var container = new BootedContainer(release, host, sandbox, leader);
             // is-system-running --wait returns once the boot finished ("running" or "degraded");
             // before PID 1 listens on its private socket it says "offline" at once.
-            var clock = Stopwatch.StartNew();
             CommandResult up;
             string state;
             do
@@ -66,6 +66,7 @@ public sealed class BootedContainer : IDisposable
             } while (state is "offline" or "" && clock.Elapsed < TimeSpan.FromMinutes(1) && !sandbox.HasExited);
             if (state != "running" && state != "degraded")
                 throw new InvalidOperationException(release.Codename + " did not boot within a minute: " + up.Describe() + "\n" + sandbox.Describe());
+            Console.Error.WriteLine(release.Codename + " (systemd " + release.SystemdVersion + ") booted: " + state + " after " + clock.Elapsed.TotalSeconds.ToString("0.0") + " s");
             return container;
         }
         catch
