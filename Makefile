@@ -48,7 +48,7 @@ UNIT_ALIASES := hv_kvp_daemon:hypervkvpd hv_kvp_daemon:hv-kvp-daemon hv_kvp_daem
                 hv_fcopy_daemon:hypervfcopyd hv_fcopy_daemon:hv-fcopy-daemon hv_fcopy_daemon:hyperv-daemons.hv-fcopy-daemon
 MAN_ALIASES := hv_kvp_daemon:hypervkvpd hv_vss_daemon:hypervvssd hv_fcopy_daemon:hypervfcopyd
 DRACUT_MODULE := 90hv-kvp
-DRACUT_FILES := module-setup.sh hv-kvp-daemon-initrd.service
+DRACUT_FILES := module-setup.sh hv-kvp-daemon-initrd.service hv-kvp-wait-channel.sh
 INITRAMFS_FILES := hooks/hv_kvp_daemon scripts/init-premount/hv_kvp_daemon \
                    scripts/init-bottom/hv_kvp_daemon
 
@@ -135,7 +135,8 @@ install-initramfs: install
 	install -d -m 0755 '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)'
 	for f in $(DRACUT_FILES); do \
 	    $(SUBST) "packaging/dracut/$(DRACUT_MODULE)/$$f" >'$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/'"$$f"; done
-	chmod 0755 '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/module-setup.sh'
+	chmod 0755 '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/module-setup.sh' \
+	    '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/hv-kvp-wait-channel.sh'
 	chmod 0644 '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/hv-kvp-daemon-initrd.service'
 	for f in $(INITRAMFS_FILES); do \
 	    install -d -m 0755 "$$(dirname '$(DESTDIR)$(initramfstoolsdir)/'"$$f")" && \

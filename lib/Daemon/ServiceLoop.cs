@@ -91,9 +91,10 @@ public sealed class ServiceLoop
                     break;
 
                 case DaemonState.Dying:
-                    _notify?.Stopping(_stop.Requested ? "stopping on " + (_stop.Cause ?? "request") : "stopping after an error");
+                    // Undo first (VSS thaws): telling systemd may wait briefly for room.
                     _handler.OnReset(ResetReason.Shutdown);
                     _channel.Close();
+                    _notify?.Stopping(_stop.Requested ? "stopping on " + (_stop.Cause ?? "request") : "stopping after an error");
                     if (_stop.Requested) _log.Info("stopping on " + (_stop.Cause ?? "request"));
                     _log.Flush();
                     return _exitCode;

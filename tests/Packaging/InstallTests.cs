@@ -173,11 +173,12 @@ public sealed class InstallTests
         Assert.True(File.Exists(dest["/usr/lib/dracut/modules.d/90hv-kvp/module-setup.sh"]));
         Assert.Equal(Exec, File.GetUnixFileMode(dest["/usr/lib/dracut/modules.d/90hv-kvp/module-setup.sh"]));
         Assert.Equal(Data, File.GetUnixFileMode(dest["/usr/lib/dracut/modules.d/90hv-kvp/hv-kvp-daemon-initrd.service"]));
+        Assert.Equal(Exec, File.GetUnixFileMode(dest["/usr/lib/dracut/modules.d/90hv-kvp/hv-kvp-wait-channel.sh"]));
         foreach (string f in new[] { "hooks", "scripts/init-premount", "scripts/init-bottom" })
             Assert.Equal(Exec, File.GetUnixFileMode(dest["/usr/share/initramfs-tools/" + f + "/hv_kvp_daemon"]));
         Assert.Contains("copy_exec \"$daemon\" /sbin", File.ReadAllText(dest["/usr/share/initramfs-tools/hooks/hv_kvp_daemon"]));
         Assert.Contains("daemon=/usr/sbin/hv_kvp_daemon\n", File.ReadAllText(dest["/usr/share/initramfs-tools/hooks/hv_kvp_daemon"]));
-        Assert.Equal(DefaultLayout.Length + 5, dest.Files().Count);
+        Assert.Equal(DefaultLayout.Length + 6, dest.Files().Count);
 
         MakeInstall.Ok("uninstall", "DESTDIR=" + dest.Root);
 

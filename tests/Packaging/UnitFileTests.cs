@@ -30,6 +30,8 @@ public sealed class UnitFileTests
         string unitDir = root["/usr/lib/systemd/system"];
         File.Copy(root["/usr/lib/dracut/modules.d/90hv-kvp/hv-kvp-daemon-initrd.service"],
                   Path.Combine(unitDir, "hv-kvp-daemon-initrd.service"));
+        // Where module-setup.sh puts the initrd unit's ExecCondition= script.
+        File.Copy(root["/usr/lib/dracut/modules.d/90hv-kvp/hv-kvp-wait-channel.sh"], root["/usr/libexec/hv-kvp-wait-channel"]);
         foreach (string f in Directory.EnumerateFiles(systemUnits))
         {
             string target = Path.Combine(unitDir, Path.GetFileName(f));

@@ -13,7 +13,7 @@ namespace HvDaemons.HostSim.Kernel;
 /// reset on release. Service-specific rules (write sizes, registration values, which host ops
 /// reach the daemon) live in the subclasses. Every member runs under the kernel's one lock.
 /// </summary>
-public abstract class SimService
+public abstract partial class SimService
 {
     readonly object _gate;
     readonly Queue<HostRequest> _hostQueue = new();
@@ -28,8 +28,6 @@ public abstract class SimService
     HostRequest? _current;
     Timer? _timer;
     ServiceState _state = ServiceState.DeviceInit;
-    bool _holdRegistration;
-    byte[]? _heldRegistrationReply;
 
     private protected SimService(object gate, string name)
     {
@@ -193,41 +191,6 @@ public abstract class SimService
         Answer(r, status, AnswerSource.Daemon, reply);
         State = ServiceState.Ready;
         Pump();
-    }
-
-    /// <summary>
-    /// While true, the reply to a daemon's registration is not queued but held until
-    /// <see cref="ReleaseRegistrationReply"/>, as when the kernel is slow to answer: tests see
-    /// what the daemon does while its registration is outstanding.
-    /// </summary>
-    public bool HoldRegistrationReplies
-    {
-        get { lock (_gate) return _holdRegistration; }
-        set { lock (_gate) _holdRegistration = value; }
-    }
-
-    /// <summary>True while a registration reply is held back.</summary>
-    public bool RegistrationReplyHeld { get { lock (_gate) return _heldRegistrationReply is not null; } }
-
-    /// <summary>Queues the held registration reply for the daemon; false if none was held.</summary>
-    public bool ReleaseRegistrationReply()
-    {
-        lock (_gate)
-        {
-            if (_heldRegistrationReply is not byte[] reply) return false;
-            _heldRegistrationReply = null;
-            Note("registration reply released");
-            return Send(reply, RegistrationDone);
-        }
-    }
-
-    /// <summary>The kernel's answer to a registration: queued now, or held (see <see cref="HoldRegistrationReplies"/>).</summary>
-    private protected bool SendRegistrationReply(byte[] reply)
-    {
-        if (!_holdRegistration) return Send(reply, RegistrationDone);
-        _heldRegistrationReply = reply;
-        Note("registration reply held");
-        return true;
     }
 
     /// <summary>The daemon read the registration reply: the service goes READY.</summary>
