@@ -20,15 +20,19 @@ public sealed class BootedContainer : IDisposable
     readonly Sandbox _sandbox;
     bool _disposed;
 
-    BootedContainer(DebianRelease release, SimHost host, Sandbox sandbox, int leader)
+    BootedContainer(DebianRelease release, string root, SimHost host, Sandbox sandbox, int leader)
     {
         Release = release;
+        Root = root;
         Host = host;
         _sandbox = sandbox;
         Leader = leader;
     }
 
     public DebianRelease Release { get; }
+
+    /// <summary>The container's root directory on this machine (its own /tmp is a tmpfs inside).</summary>
+    public string Root { get; }
 
     /// <summary>The simulated machine whose device nodes the container sees.</summary>
     public SimHost Host { get; }
@@ -53,7 +57,7 @@ public sealed class BootedContainer : IDisposable
         try
         {
             int leader = FindLeader(sandbox, TimeSpan.FromSeconds(20));
-            var container = new BootedContainer(release, host, sandbox, leader);
+            var container = new BootedContainer(release, root, host, sandbox, leader);
             // is-system-running --wait returns once the boot finished ("running" or "degraded");
             // before PID 1 listens on its private socket it says "offline" at once.
             CommandResult up;
