@@ -9,7 +9,7 @@ using Tmds.Linux;
 namespace HvDaemons.Transport;
 
 /// <summary>
-/// FCOPY over the VMBus ring through uio_hv_generic (kernels >= 6.10, fact sheet §7). It
+/// FCOPY over the VMBus ring through uio_hv_generic (kernels >= 6.10, docs/protocol.md §7). It
 /// presents each host FCOPY request to the handler exactly as the char device would
 /// (hv_fcopy_hdr first; names stay UTF-16LE, see <see cref="NamesAreUtf16"/>) and turns the
 /// handler's 4-byte status into the IC response. IC version negotiation is answered here.
@@ -49,24 +49,23 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     }
 
     public string Description => _device?.Description ?? "uio fcopy device";
-    public bool InHandshake => false;
+    /// <summary>From Open until the host's first IC negotiation is agreed: the ring's
+    /// counterpart of the char device's registration reply.</summary>
+    public bool InHandshake { get; private set; }
     public int PollFd => _epoll;
 
     /// <summary>Names in START arrive as the host sent them: UTF-16LE.</summary>
     public bool NamesAreUtf16 => true;
 
-    /// <summary>FCOPY requests and negotiations answered since Open (for tests).</summary>
+    /// <summary>IC negotiations that agreed on a version since Open (for tests).</summary>
     public int Negotiations { get; private set; }
 
     public ChannelResult Open()
     {
         Close();
+        // The loop logs why, once: absence is not an error there.
         ChannelResult located = _locator.Locate(out UioLocation where);
-        if (located.Event != ChannelEvent.Ok)
-        {
-            _log.Err(located.Detail ?? "uio fcopy device not found");
-            return located;
-        }
+        if (located.Event != ChannelEvent.Ok) return located;
 
         SysResult r = _openDevice(where.DevicePath, out IUioDevice? device);
         if (!r.Ok)
@@ -94,6 +93,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
             return ChannelResult.Failed(e, "epoll");
         }
         _log.Info("uio fcopy channel on " + _device.Description + ", " + _rx.DataSize + "-byte rings");
+        InHandshake = true;
         RearmOrWake();   // enables host interrupts; the host may have queued packets already
         return ChannelResult.Ok();
     }
@@ -161,16 +161,21 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         if (type == IcLayout.TypeNegotiate)
         {
             NegotiationOutcome outcome = IcNegotiation.Answer(payload);
+            bool first = false;
             if (outcome == NegotiationOutcome.Agreed)
             {
                 Negotiations++;
+                first = InHandshake;
+                InHandshake = false;
                 _log.Info("FCopy IC version " + IcNegotiation.ServiceMajor + "." + IcNegotiation.ServiceMinor);
             }
             else
             {
                 _log.Err("Invalid icmsg negotiate (" + outcome + ")");
             }
-            return Respond(payloadAt, payloadLength) ? null : ChannelResult.Failed(Errno.EAGAIN, "TX ring full");
+            if (!Respond(payloadAt, payloadLength)) return ChannelResult.Failed(Errno.EAGAIN, "TX ring full");
+            // Answered: the host now sends requests, which is what "registered" means here.
+            return first ? new ChannelResult(ChannelEvent.Registered, 0, 0, IcNegotiation.ServiceMajor + "." + IcNegotiation.ServiceMinor) : null;
         }
         if (type != IcLayout.TypeFcopy)
         {
@@ -234,7 +239,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         return Signal();
     }
 
-    /// <summary>Writing a non-zero value re-enables RX interrupts and signals the host (§7.4).</summary>
+    /// <summary>Writing a non-zero value re-enables RX interrupts and signals the host (docs/protocol.md §7.4).</summary>
     bool Signal()
     {
         SysResult r = _device!.WriteIrqControl(1);
@@ -270,6 +275,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         if (_wake >= 0) LibC.close(_wake);
         _epoll = _wake = -1;
         _pendingLength = -1;
+        InHandshake = false;
     }
 
     public void Dispose() => Close();

@@ -16,7 +16,7 @@ namespace HvDaemons.Kvp.Net;
 /// </summary>
 internal sealed partial class IpInfoService
 {
-    const int AddressBudgetReserve = Os.Interop.INET6_ADDRSTRLEN + 2;
+    const int AddressBudgetReserve = Os.InetText.MaxLength + 2;
     const int DnsBudgetReserve = 17;
 
     readonly KvpPaths _paths;
@@ -123,7 +123,7 @@ internal sealed partial class IpInfoService
     List<string> RunScript(string script, string ifname)
     {
         if (StopWait.Requested(StopFd)) return [];
-        ChildResult r = ChildProcess.Run(script, [script, ifname], _paths.ScriptTimeoutMs, StopFd);
+        ChildResult r = ChildProcess.Run(script, [script, ifname], _paths.ScriptTimeoutMs, stopFd: StopFd);
         if (!r.Succeeded) _log.Err($"{script} {ifname}: {r.Describe()}");
         var lines = new List<string>();
         foreach (string raw in r.Output.Split('\n'))

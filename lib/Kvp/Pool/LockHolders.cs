@@ -18,8 +18,8 @@ internal static class LockHolders
     /// the inode, other than <paramref name="self"/>; 0 when none is visible.</summary>
     public static int Find(string procLocks, in FileStamp file, string kind, int self)
     {
-        uint major = DeviceNumbers.Major(file.Device);
-        uint minor = DeviceNumbers.Minor(file.Device);
+        uint major = file.DeviceMajor;
+        uint minor = file.DeviceMinor;
         foreach (Range lineRange in procLocks.AsSpan().Split('\n'))
         {
             ReadOnlySpan<char> line = procLocks.AsSpan()[lineRange];

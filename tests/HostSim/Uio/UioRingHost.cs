@@ -14,7 +14,7 @@ namespace HvDaemons.HostSim.Uio;
 /// <summary>
 /// The host and kernel around a uio fcopy channel: a fake sysfs tree, the simulated uio device
 /// (see <see cref="UioSimulatedDevice"/>: a ring file plus irq and irq-control FIFOs), and the
-/// host's side of the rings and interrupts as §7.4 describes them: the host interrupts only
+/// host's side of the rings and interrupts as docs/protocol.md §7.4 describes them: the host interrupts only
 /// while our RX mask is clear, the "kernel" masks before waking the reader, and an irq-control
 /// write unmasks. A daemon that breaks the protocol or stops answering raises an exception
 /// (<see cref="InvalidDataException"/>, <see cref="TimeoutException"/>).

@@ -86,8 +86,7 @@ public class PoolLockTests
         Assert.Empty(c.Pauses);
     }
 
-    // st_dev 0x801 = 8:1; a huge device number puts bits above 8 in major and minor.
-    static FileStamp File(ulong dev, ulong ino) => new(dev, ino, 0, 0, 0, 0, 0);
+    static FileStamp File(uint major, uint minor, ulong ino) => new((ulong)major << 32 | minor, ino, 0, 0, 0, 0, 0);
 
     const string Locks = """
         1: POSIX  ADVISORY  WRITE 700 08:01:5678 0 EOF
@@ -103,14 +102,13 @@ public class PoolLockTests
     [Fact]
     public void HolderIsFoundByDeviceInodeAndLockKindSkippingWaitersOfdInvisibleAndSelf()
     {
-        Assert.Equal(99, LockHolders.Find(Locks, File(0x801, 1234), "flock", self: 1));
-        Assert.Equal(321, LockHolders.Find(Locks, File(0x801, 1234), "fcntl", self: 1));  // not the waiter 42, not -1, not 0
-        Assert.Equal(0, LockHolders.Find(Locks, File(0x801, 1234), "flock", self: 99));
-        Assert.Equal(0, LockHolders.Find(Locks, File(0x802, 1234), "flock", self: 1));    // other device
-        Assert.Equal(0, LockHolders.Find(Locks, File(0x801, 5679), "fcntl", self: 1));    // other inode
-        ulong dev = ((ulong)0x103 << 8) | 0x05;                                          // major 259 (NVMe), minor 5
-        Assert.Equal(555, LockHolders.Find(Locks, File(dev, 77), "flock", self: 1));
-        Assert.Equal(0, LockHolders.Find("", File(0x801, 1234), "flock", self: 1));
+        Assert.Equal(99, LockHolders.Find(Locks, File(8, 1, 1234), "flock", self: 1));
+        Assert.Equal(321, LockHolders.Find(Locks, File(8, 1, 1234), "fcntl", self: 1));  // not the waiter 42, not -1, not 0
+        Assert.Equal(0, LockHolders.Find(Locks, File(8, 1, 1234), "flock", self: 99));
+        Assert.Equal(0, LockHolders.Find(Locks, File(8, 2, 1234), "flock", self: 1));    // other device
+        Assert.Equal(0, LockHolders.Find(Locks, File(8, 1, 5679), "fcntl", self: 1));    // other inode
+        Assert.Equal(555, LockHolders.Find(Locks, File(259, 5, 77), "flock", self: 1));   // NVMe: major above 255, in hex
+        Assert.Equal(0, LockHolders.Find("", File(8, 1, 1234), "flock", self: 1));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public class ScriptStopTests
         using var stop = new StopSignal(handleSignals: false);
         using var timer = new Timer(_ => stop.Request("test"), null, 300, Timeout.Infinite);
         var sw = Stopwatch.StartNew();
-        ChildResult r = ChildProcess.Run(script, [script, "eth0"], 30_000, stop.Fd);
+        ChildResult r = ChildProcess.Run(script, [script, "eth0"], 30_000, stopFd: stop.Fd);
         Assert.InRange(sw.ElapsedMilliseconds, 250, 1500);
         Assert.True(r.Stopped);
         Assert.False(r.TimedOut);
