@@ -33,6 +33,7 @@ public sealed unsafe class UioInterrupts : IDisposable
     readonly FileDescriptor _ctl;
     readonly int _inotify;
     uint _count;
+    bool _channelOpen;
 
     public UioInterrupts(MaskSemantics semantics, Func<nint> rxControl, string ringFile, string irqFifo, string ctlFifo)
     {
@@ -74,11 +75,13 @@ public sealed unsafe class UioInterrupts : IDisposable
         }
     }
 
-    /// <summary>Whether the host may send: the daemon opened the channel and its mask is clear.</summary>
+    /// <summary>Whether the host may send: the daemon opened the channel and has cleared its mask
+    /// once since. After that the mask only decides whether a write interrupts.</summary>
     public bool ReadyForHost()
     {
+        if (_channelOpen) return true;
         Poll();
-        return Opened && RxMask == 0;
+        return _channelOpen = Opened && RxMask == 0;
     }
 
     /// <summary>The host wrote to RX; <paramref name="wasEmpty"/>: the ring held nothing before.
@@ -99,7 +102,7 @@ public sealed unsafe class UioInterrupts : IDisposable
     public void ExpectReopen()
     {
         Poll();
-        Opened = false;
+        Opened = _channelOpen = false;
         if (Semantics == MaskSemantics.KernelMasks) RxMask = 1;
     }
 

@@ -144,6 +144,36 @@ public sealed unsafe class UioRingHost : IDisposable
         return responses;
     }
 
+    /// <summary>Queues payloads without waiting for answers (for tests that drive the channel
+    /// themselves); returns the packets as sent, for <see cref="Collect"/>.</summary>
+    public byte[][] Post(params byte[][] payloads)
+    {
+        var sw = Stopwatch.StartNew();
+        WaitUntilOpen(sw, 20000);
+        var packets = new byte[payloads.Length][];
+        for (int i = 0; i < payloads.Length; i++) packets[i] = InbandPacket(payloads[i], ++_transaction);
+        var (written, wasEmpty) = _rings.WriteMany(1, packets);
+        Expect(written == packets.Length, "RX has no room for the posted packets");
+        _irq.HostWrote(wasEmpty);
+        return packets;
+    }
+
+    /// <summary>The next response on TX for <paramref name="request"/> (checked), or null if none is there.</summary>
+    public byte[]? Collect(byte[] request)
+    {
+        _irq.Poll();
+        RingResult r = _rings.Tx.TryRead(_packet);
+        if (r.Status == RingStatus.Empty) return null;
+        Expect(r.Status == RingStatus.Ok, "TX ring read " + r.Status);
+        return CheckResponse(_packet.AsSpan(0, r.Length), request);
+    }
+
+    /// <summary>The RX interrupt mask as the host sees it now.</summary>
+    public uint RxMask
+    {
+        get { _irq.Poll(); return _irq.RxMask; }
+    }
+
     static byte[] CheckResponse(Span<byte> got, byte[] request)
     {
         Expect(BinaryPrimitives.ReadUInt16LittleEndian(got) == VmbusLayout.PacketTypeInband, "packet type is not in-band");
