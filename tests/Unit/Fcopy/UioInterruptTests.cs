@@ -33,10 +33,12 @@ public sealed unsafe class UioInterruptTests : IDisposable
         return LibC.epoll_wait(epoll, &ev, 1, ms) == 1;
     }
 
-    [Fact]
-    public void TheHostSendsNothingBeforeTheDaemonOpensTheChannel()
+    [Theory]
+    [InlineData(MaskSemantics.KernelMasks)]   // masked until the daemon clears it
+    [InlineData(MaskSemantics.UserOwned)]     // unmasked from the start: only the open counts
+    public void TheHostSendsNothingBeforeTheDaemonOpensTheChannel(MaskSemantics semantics)
     {
-        using var host = new UioRingHost(Path.Combine(_dir, "env"));
+        using var host = new UioRingHost(Path.Combine(_dir, "env"), semantics: semantics);
         var e = Assert.Throws<TimeoutException>(() => host.Exchange(IcMessages.Negotiation(2, 2, ["1.0", "3.0", "1.0", "1.1"]), timeoutMs: 300));
         Assert.Contains("never opened", e.Message);
         Assert.Equal(0, host.Rings.Rx.Readable());
