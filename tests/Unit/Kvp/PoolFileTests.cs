@@ -246,9 +246,13 @@ sealed class SmallTmpfs : IDisposable
     static bool Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true };
-        using var p = Process.Start(psi)!;
-        p.WaitForExit();
-        return p.ExitCode == 0;
+        try
+        {
+            using var p = Process.Start(psi)!;
+            p.WaitForExit();
+            return p.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }   // no mount(8): the caller skips
     }
 
     public void Dispose() => Run("umount", "-l", _dir);
