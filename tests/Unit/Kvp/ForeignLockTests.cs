@@ -12,7 +12,7 @@ namespace HvDaemons.Tests.Kvp;
 /// pool file, a SET must not touch the file; once it lets go the SET completes. A pool write
 /// that forgot either lock shows here as a file changed under someone else's lock.
 /// </summary>
-public sealed class PoolLockTests
+public sealed class ForeignLockTests
 {
     const string Holder = """
         import fcntl, sys
