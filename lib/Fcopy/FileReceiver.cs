@@ -8,7 +8,7 @@ using HvDaemons.Wire;
 namespace HvDaemons.Fcopy;
 
 /// <summary>
-/// The file side of one host copy (docs/fcopy.md), the same for both transports:
+/// The file side of one host copy (docs/protocol.md §6.2-§6.4), the same for both transports:
 /// START creates path/name, WRITE stores fragments at the host's offsets, COMPLETE makes the
 /// file durable, CANCEL (or a reset mid-copy) removes the partial file. Every outcome is an
 /// HV_* status and a log line; nothing here throws for bad input.

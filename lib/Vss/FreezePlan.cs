@@ -9,7 +9,7 @@ public sealed record UnfrozenMount(string MountPoint, string FsType, string Reas
 }
 
 /// <summary>
-/// Which mount points a FREEZE or THAW walks, chosen exactly as upstream does (fact sheet §5.3):
+/// Which mount points a FREEZE or THAW walks, chosen exactly as upstream does (docs/protocol.md §5.3):
 /// /proc/mounts order; only sources under /dev/; no loop-backed, read-only or vfat mounts;
 /// "/" last. Also collects the writable mounts that stay unfrozen, which upstream skips silently.
 /// </summary>

@@ -9,7 +9,7 @@ using HvDaemons.Wire;
 namespace HvDaemons.Vss;
 
 /// <summary>
-/// VSS request dispatch (fact sheet §5.2) over the freeze engine, plus what upstream lacks:
+/// VSS request dispatch (docs/protocol.md §5.2) over the freeze engine, plus what upstream lacks:
 /// whatever this process froze is thawed on shutdown, on reopen and by a watchdog when no THAW
 /// comes within the kernel's FREEZE timeout; and nothing is written to local files while frozen.
 /// </summary>

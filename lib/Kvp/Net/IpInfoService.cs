@@ -16,7 +16,7 @@ namespace HvDaemons.Kvp.Net;
 /// </summary>
 internal sealed partial class IpInfoService
 {
-    const int AddressBudgetReserve = Os.Interop.INET6_ADDRSTRLEN + 2;
+    const int AddressBudgetReserve = Os.InetText.MaxLength + 2;
     const int DnsBudgetReserve = 17;
 
     readonly KvpPaths _paths;

@@ -15,7 +15,7 @@ namespace HvDaemons.HostSim.Uio;
 /// <summary>
 /// The host and kernel around a uio fcopy channel: a fake sysfs tree, the simulated uio device
 /// (see <see cref="UioSimulatedDevice"/>: a ring file plus irq and irq-control FIFOs), and the
-/// host's side of the rings and interrupts (<see cref="UioInterrupts"/>). Like a real host it
+/// host's side of the rings and interrupts (<see cref="UioInterrupts"/>, docs/protocol.md §7.4). Like a real host it
 /// sends nothing until the daemon has opened the channel and cleared its RX mask, and it
 /// interrupts only on an empty-to-non-empty write while the mask is clear. <see cref="ExchangeBatch"/>
 /// queues several packets behind one interrupt. A daemon that breaks the protocol or stops

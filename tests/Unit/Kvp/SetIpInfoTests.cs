@@ -11,7 +11,7 @@ public class SetIpInfoTests
 {
     const string Guid = "{f8615163-df3e-46c5-913f-f2d2f965ed0e}";
 
-    // A worked example with every list kind, as the files must read.
+    // The worked example of docs/protocol.md §4.8, as the files must read.
     const string WorkedIfcfg =
         "HWADDR=00:15:5D:01:02:03\n" +
         "DEVICE=eth0\n" +

@@ -12,7 +12,8 @@ public class VssSandboxCollection { }
 /// <summary>
 /// Real FIFREEZE/FITHAW on zram filesystems, only inside a <see cref="FreezeSandbox"/>. The
 /// service runs as it does in hv_vss_daemon (same VssService and ServiceLoop), with the test
-/// driver's stdin/stdout standing in for /dev/vmbus/hv_vss until the simulated device lands.
+/// driver's stdin/stdout standing in for /dev/vmbus/hv_vss (tests/BlackBox/Vss runs the published
+/// binary against the simulated device).
 /// "Blocked" is decided by a write+fsync child that has not finished after a pause; a frozen
 /// filesystem holds it until the thaw.
 /// </summary>
