@@ -71,13 +71,11 @@ public static unsafe class AtomicFile
     /// <summary>An existing file's mode and owner carry over to its replacement.</summary>
     static SysResult KeepOwnerAndMode(string path, FileDescriptor fd)
     {
-        byte[] p = NativeString.Utf8z(path);
-        stat st;
-        int r;
-        fixed (byte* pp = p) r = LibC.stat(pp, &st);
-        if (r != 0) return LibC.errno == Errno.ENOENT ? SysResult.Success() : SysResult.Fail(LibC.errno);
-        if (LibC.fchown(fd.Fd, st.st_uid, st.st_gid) != 0 && LibC.errno != Errno.EPERM) return SysResult.Fail(LibC.errno);
-        return LibC.fchmod(fd.Fd, (mode_t)((uint)st.st_mode & 0xFFF)) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+        SysResult r = FileStat.Fields(path, followSymlinks: true, out StatxFields st);
+        if (!r.Ok) return r.Error == Errno.ENOENT ? SysResult.Success() : r;
+        // Not root (tests): the owner stays ours; the mode is still carried over.
+        if (LibC.fchown(fd.Fd, st.Uid, st.Gid) != 0 && LibC.errno != Errno.EPERM) return SysResult.Fail(LibC.errno);
+        return LibC.fchmod(fd.Fd, (mode_t)(st.Mode & 0xFFF)) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
     }
 
     static SysResult Rename(string from, string to)

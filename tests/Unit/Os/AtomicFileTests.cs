@@ -72,6 +72,32 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal("y", File.ReadAllText(kept));
     }
 
+    [SkippableFact]
+    public void AnExistingFilesOwnerCarriesOver()
+    {
+        PrivilegedTest.Require(Environment.UserName == "root", "root (to give a file another owner)");
+        string path = Path.Combine(_dir, "owned");
+        File.WriteAllText(path, "x");
+        Assert.Equal(0, ChownBytes(path, 1234, 4321));
+        Assert.True(AtomicFile.Write(path, "y"u8).Ok);
+        Assert.Equal("1234:4321", Owner(path));
+    }
+
+    static unsafe int ChownBytes(string path, uint uid, uint gid)
+    {
+        byte[] p = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* pp = p) return Tmds.Linux.LibC.chown(pp, uid, gid);
+    }
+
+    static string Owner(string path)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%u:%g", path]) { RedirectStandardOutput = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string s = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        return s;
+    }
+
     [Fact]
     public void AMissingDirectoryFailsAndLeavesNothing()
     {
