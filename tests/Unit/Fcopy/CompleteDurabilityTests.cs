@@ -37,6 +37,21 @@ public sealed class CompleteDurabilityTests : IDisposable
     }
 
     [Fact]
+    public void ADirectoryThatCannotBeSyncedFailsTheCopyWithOneLine()
+    {
+        var log = new RecordingLogger();
+        using var files = new FileReceiver(log);
+        string made = Path.Combine(_dir, "made");
+        Assert.Equal(HvStatus.S_OK, files.Start(made, "f", FcopyOp.CreatePath));
+        Assert.Equal(HvStatus.S_OK, files.Write(0, "data"u8));
+        Directory.Delete(made, recursive: true);   // someone removed it mid-copy: its entry cannot be made durable
+        Assert.Equal(HvStatus.E_FAIL, files.Complete());
+        Assert.Single(log.Lines, l => l.Message.StartsWith("fsync of " + made + " failed: ", StringComparison.Ordinal));
+        Assert.Null(files.Target);
+        Assert.Equal(HvStatus.S_OK, files.Cancel());   // nothing left to cancel
+    }
+
+    [Fact]
     public void ACopyIntoAnExistingDirectorySyncsOnlyThatDirectory()
     {
         var synced = new List<string>();
