@@ -9,7 +9,7 @@
 #   make fuzz             message storms (STORM_COUNT each), then every fuzz target for
 #                         FUZZ_SECONDS; writes docs/robustness.md
 #   make clean
-# Variables (as tools/hv, plus ours): DESTDIR prefix sbindir libexecdir sharedstatedir mandir
+# Variables (as tools/hv, plus ours): DESTDIR prefix sbindir libexecdir sharedstatedir sysconfdir mandir
 # unitdir udevrulesdir dracutmodulesdir initramfstoolsdir RID STATIC OUT. docs/packaging.md
 # says what goes where.
 
@@ -23,6 +23,7 @@ sbindir ?= $(prefix)/sbin
 bindir ?= $(prefix)/bin
 libexecdir ?= $(prefix)/libexec
 sharedstatedir ?= /var/lib
+sysconfdir ?= /etc
 mandir ?= $(prefix)/share/man
 unitdir ?= /usr/lib/systemd/system
 udevrulesdir ?= /usr/lib/udev/rules.d
@@ -33,6 +34,8 @@ DAEMONS := hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon
 # Guest-side tools, installed into $(bindir).
 TOOLS := hv_kvp_client
 KVP_SCRIPTS := hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig
+# Run by hv_fcopy_uio_bind.service; installed into $(libexecdir) itself.
+LIBEXEC_SCRIPTS := hv_fcopy_uio_bind
 UNITS := hv_kvp_daemon.service hv_vss_daemon.service hv_fcopy_daemon.service \
          hv_fcopy_uio_daemon.service hv_fcopy_uio_bind.service
 UDEV_RULES := 70-hv-daemons.rules
@@ -46,7 +49,7 @@ UNIT_ALIASES := hv_kvp_daemon:hypervkvpd hv_kvp_daemon:hv-kvp-daemon hv_kvp_daem
                 hv_fcopy_daemon:hypervfcopyd hv_fcopy_daemon:hv-fcopy-daemon hv_fcopy_daemon:hyperv-daemons.hv-fcopy-daemon
 MAN_ALIASES := hv_kvp_daemon:hypervkvpd hv_vss_daemon:hypervvssd hv_fcopy_daemon:hypervfcopyd
 DRACUT_MODULE := 90hv-kvp
-DRACUT_FILES := module-setup.sh hv-kvp-daemon-initrd.service
+DRACUT_FILES := module-setup.sh hv-kvp-daemon-initrd.service hv-kvp-wait-channel.sh
 INITRAMFS_FILES := hooks/hv_kvp_daemon scripts/init-premount/hv_kvp_daemon \
                    scripts/init-bottom/hv_kvp_daemon
 
@@ -103,12 +106,18 @@ install: install-bin
 	    '$(DESTDIR)$(unitdir)' '$(DESTDIR)$(udevrulesdir)'
 	for s in $(KVP_SCRIPTS); do \
 	    install -m 0755 "packaging/scripts/$$s" '$(DESTDIR)$(libexecdir)/hypervkvpd/'; done
+	for s in $(LIBEXEC_SCRIPTS); do \
+	    install -m 0755 "packaging/scripts/$$s" '$(DESTDIR)$(libexecdir)/'; done
 	for u in $(UNITS); do \
 	    $(SUBST) "packaging/systemd/$$u.in" >'$(DESTDIR)$(unitdir)/'"$$u" && \
 	    chmod 0644 '$(DESTDIR)$(unitdir)/'"$$u"; done
 	for a in $(UNIT_ALIASES); do \
 	    ln -sf "$${a%%:*}.service" '$(DESTDIR)$(unitdir)/'"$${a#*:}.service"; done
 	for r in $(UDEV_RULES); do install -m 0644 "packaging/udev/$$r" '$(DESTDIR)$(udevrulesdir)/'; done
+	# The commented example: never over an administrator's own vss.conf.
+	install -d -m 0755 '$(DESTDIR)$(sysconfdir)/hyperv'
+	[ -e '$(DESTDIR)$(sysconfdir)/hyperv/vss.conf' ] || \
+	    install -m 0644 packaging/vss.conf '$(DESTDIR)$(sysconfdir)/hyperv/vss.conf'
 
 # Removes the files install adds, and our own folders when that leaves them empty; never
 # the pool files in $(sharedstatedir)/hyperv nor the standard folders.
@@ -118,9 +127,13 @@ uninstall: uninstall-initramfs
 	for a in $(UNIT_ALIASES); do rm -f '$(DESTDIR)$(unitdir)/'"$${a#*:}.service"; done
 	for a in $(MAN_ALIASES); do rm -f '$(DESTDIR)$(mandir)/man8/'"$${a#*:}.8"; done
 	for s in $(KVP_SCRIPTS); do rm -f '$(DESTDIR)$(libexecdir)/hypervkvpd/'"$$s"; done
+	for s in $(LIBEXEC_SCRIPTS); do rm -f '$(DESTDIR)$(libexecdir)/'"$$s"; done
 	for u in $(UNITS); do rm -f '$(DESTDIR)$(unitdir)/'"$$u"; done
 	for r in $(UDEV_RULES); do rm -f '$(DESTDIR)$(udevrulesdir)/'"$$r"; done
 	for m in $(MANPAGES); do rm -f '$(DESTDIR)$(mandir)/man8/'"$$m"; done
+	# vss.conf only as shipped: an edited one is the administrator's.
+	! cmp -s packaging/vss.conf '$(DESTDIR)$(sysconfdir)/hyperv/vss.conf' || rm -f '$(DESTDIR)$(sysconfdir)/hyperv/vss.conf'
+	rmdir '$(DESTDIR)$(sysconfdir)/hyperv' 2>/dev/null || true
 	rmdir '$(DESTDIR)$(libexecdir)/hypervkvpd' 2>/dev/null || true
 	rmdir '$(DESTDIR)$(sharedstatedir)/hyperv' 2>/dev/null || true
 
@@ -130,7 +143,8 @@ install-initramfs: install
 	install -d -m 0755 '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)'
 	for f in $(DRACUT_FILES); do \
 	    $(SUBST) "packaging/dracut/$(DRACUT_MODULE)/$$f" >'$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/'"$$f"; done
-	chmod 0755 '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/module-setup.sh'
+	chmod 0755 '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/module-setup.sh' \
+	    '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/hv-kvp-wait-channel.sh'
 	chmod 0644 '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)/hv-kvp-daemon-initrd.service'
 	for f in $(INITRAMFS_FILES); do \
 	    install -d -m 0755 "$$(dirname '$(DESTDIR)$(initramfstoolsdir)/'"$$f")" && \

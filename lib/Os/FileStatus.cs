@@ -20,8 +20,7 @@ public readonly record struct FileStatus(FileKind Kind, long Size);
 /// <summary>Every statx field the daemons use, decoded once.</summary>
 public readonly record struct StatxFields(uint Mode, long Size, ulong Inode,
                                           uint DevMajor, uint DevMinor, uint RdevMajor, uint RdevMinor,
-                                          long MtimeSec, long MtimeNsec, long CtimeSec, long CtimeNsec,
-                                          uint Uid = 0, uint Gid = 0)
+                                          long MtimeSec, long MtimeNsec, long CtimeSec, long CtimeNsec, uint Uid, uint Gid = 0)
 {
     const uint S_IFMT = 0xF000;
 

@@ -17,6 +17,7 @@ public sealed class ShellLintTests
             foreach (string f in Directory.EnumerateFiles(Path.Combine(root, dir), "*", SearchOption.AllDirectories).Order())
                 yield return [Path.GetRelativePath(root, f), "sh"];
         yield return ["dracut/90hv-kvp/module-setup.sh", "bash"];
+        yield return ["dracut/90hv-kvp/hv-kvp-wait-channel.sh", "sh"];
     }
 
     [Theory]

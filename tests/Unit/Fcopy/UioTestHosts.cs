@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using HvDaemons.Fcopy;
 using HvDaemons.HostSim.Uio;
@@ -22,10 +23,10 @@ sealed class UioDaemonProcess : IFcopyHost
     readonly UioRingHost _host;
     readonly UioDaemonSandbox _sandbox;
 
-    public UioDaemonProcess(UioRingHost host, string extraSetup = "")
+    public UioDaemonProcess(UioRingHost host, string extraSetup = "", IReadOnlyDictionary<string, string>? environment = null)
     {
         _host = host;
-        _sandbox = new UioDaemonSandbox(host, Binary, extraSetup);
+        _sandbox = new UioDaemonSandbox(host, Binary, extraSetup, environment);
     }
 
     /// <summary>out/linux-x64/hv_fcopy_daemon from `make build` (HV_DAEMONS_OUT overrides the folder),
