@@ -59,6 +59,17 @@ CONFIG
            DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=1 NUGET_PACKAGES="$PWD/out/offline/packages"
 fi
 
+case "$rid" in
+    linux-x64 | linux-arm64) ;;
+    *)
+        # A distribution's own RID (its source-built SDK and ILCompiler, e.g. fedora.43-x64):
+        # restore for that RID alone, and record its lock file in obj/ rather than rewrite the
+        # committed one, which pins the portable packs this SDK does not have.
+        extra+=(-p:HvRuntimeIdentifiers="$rid" -p:NuGetLockFilePath="obj/packages.$rid.lock.json"
+                -p:RestoreLockedMode=false)
+        ;;
+esac
+
 case "$static" in
     0 | "") ;;
     1 | pie)

@@ -26,4 +26,4 @@ rpmbuild -bb --target "$arch" \
     tail -n 40 "$top/rpmbuild.log" >&2
     exit 1
 }
-ls "$top/RPMS/$arch/"*.rpm | sed 's/^/rpm: /'
+for f in "$top/RPMS/$arch/"*.rpm; do echo "rpm: $f"; done
