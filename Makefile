@@ -1,5 +1,5 @@
 # HvDaemons: drop-in replacements for tools/hv's Hyper-V guest daemons.
-#   make                  build the three Native-AOT daemons into out/linux-x64
+#   make                  build the three Native-AOT daemons into out/$(RID) (RID from uname -m)
 #   make install          install them, the KVP scripts, units, udev rules and man pages
 #   make uninstall        remove what install put there (DESTDIR and the dirs as for install)
 #   make install-initramfs / uninstall-initramfs   the opt-in dracut and initramfs-tools parts

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Publishes the three daemons as trimmed Native-AOT executables into out/<rid>[-static]/.
-#   ./build.sh                        x64, dynamically linked against glibc
-#   RID=linux-arm64 ./build.sh        cross-compiled arm64 (clang, lld, gcc-aarch64-linux-gnu)
+#   ./build.sh                        this machine's architecture (uname -m), linked against glibc
+#   RID=linux-arm64 ./build.sh        arm64 (on x64: cross-compiled with clang, lld, gcc-aarch64-linux-gnu)
+#   RID=fedora.43-x64 ./build.sh      a distribution SDK's own RID (docs/packaging.md)
 #   STATIC=1 ./build.sh               fully static x64 binaries (no dynamic section at all)
 #   STATIC=pie ./build.sh             static-pie instead (keeps ASLR; needs lld)
 #   LIBEXECDIR=/usr/lib ./build.sh    where hv_kvp_daemon looks for hypervkvpd/ scripts
