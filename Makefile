@@ -155,7 +155,8 @@ uninstall-initramfs:
 	rmdir '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)' 2>/dev/null || true
 	for f in $(INITRAMFS_FILES); do rm -f '$(DESTDIR)$(initramfstoolsdir)/'"$$f"; done
 
-demo: build
+# Like test, sets a fresh machine up first: the Native-AOT link needs a C toolchain.
+demo: setup-deps build
 	dotnet run --project tests/HostSim/hvhost -c Release -- demo --bin $(OUT)
 
 # Installs what the tests need first (a no-op when all is there; tests/setup-deps.sh).
