@@ -193,7 +193,7 @@ deb: binaries
 	./packaging/debian/build-deb.sh '$(OUT)' '$(RID)'
 
 rpm: binaries
-	./packaging/rpm/build-rpm.sh '$(OUT)' '$(RID)'
+	./packaging/rpm/build-rpm.sh '$(OUT)' '$(RID)' '$(KVP_SCRIPTS_DIR)'
 
 # In a checkout `make vendor` can fetch vendor/ again; in an unpacked `make dist` tarball
 # (no .git) it is the only copy, so it stays.

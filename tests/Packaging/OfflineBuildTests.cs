@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using Xunit;
@@ -127,5 +128,34 @@ public static class DebugFiles
         string id = line!["Build ID: ".Length..];
         Assert.Matches("^[0-9a-f]{40}$", id);
         return id;
+    }
+}
+
+/// <summary>The guards around the offline build: cheap, no AOT link.</summary>
+public sealed class LockedRestoreTests
+{
+    [SkippableFact]
+    public void Offline_without_vendor_stops_with_what_to_run()
+    {
+        using var clone = new SourceClone("novendor");
+        ToolResult r = Tool.Run("./build.sh", [], workDir: clone.Root, env: new Dictionary<string, string> { ["OFFLINE"] = "1" });
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("OFFLINE=1 needs vendor/ (run make vendor", r.Stderr);
+    }
+
+    [SkippableFact]
+    public void A_package_change_without_its_lock_file_fails_under_ci()
+    {
+        using var clone = new SourceClone("locked");
+        string csproj = Path.Combine(clone.Root, "lib", "HvDaemons.csproj");
+        string text = File.ReadAllText(csproj);
+        Assert.Contains("<PackageReference Include=\"Tmds.LibC\" Version=\"0.5.0\" />", text);
+        File.WriteAllText(csproj, text.Replace("<PackageReference Include=\"Tmds.LibC\" Version=\"0.5.0\" />",
+            "<PackageReference Include=\"Tmds.LibC\" Version=\"0.5.0\" /><PackageReference Include=\"Microsoft.NET.ILLink.Tasks\" Version=\"10.0.12\" />"));
+        ToolResult r = Tool.Run("dotnet", ["restore", "lib/HvDaemons.csproj", "-nologo"], workDir: clone.Root,
+                                env: new Dictionary<string, string> { ["CI"] = "true" }, timeoutSeconds: 300);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("NU1004", r.Stdout + r.Stderr);
+        Assert.Equal("", clone.Git("status", "--porcelain", "--", "lib/packages.lock.json"));
     }
 }
