@@ -13,9 +13,11 @@ set -uo pipefail
 #   systemd shellcheck groff-base    unit verify, KVP script lint, man page warnings
 #   python3 git             test helpers; clones for the make clean and offline-build tests
 #   dpkg-dev lintian rpm    make deb (dpkg-shlibdeps), its lintian check, make rpm
+#   debootstrap systemd-container   the units under a real systemd in a container (tests/Systemd)
 packages=(make gcc binutils python3 git iproute2 util-linux e2fsprogs xfsprogs btrfs-progs
           clang lld gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
-          qemu-user systemd shellcheck groff-base dpkg-dev lintian rpm)
+          qemu-user systemd shellcheck groff-base dpkg-dev lintian rpm
+          debootstrap systemd-container)
 
 problems=()
 command -v dotnet >/dev/null && dotnet --list-sdks 2>/dev/null | grep -q '^10\.' ||
@@ -44,7 +46,7 @@ else
     # Not Debian: the same tools under other package names; name the commands instead.
     for tool in make gcc objcopy readelf python3 git ip unshare mkfs.ext4 mkfs.xfs mkfs.btrfs \
                 clang ld.lld aarch64-linux-gnu-objcopy qemu-aarch64 systemd-analyze shellcheck \
-                groff rpmbuild; do
+                groff rpmbuild debootstrap systemd-nspawn; do
         command -v "$tool" >/dev/null || problems+=("the command $tool")
     done
     problems+=("(dpkg-deb, dpkg-shlibdeps and lintian for the .deb tests exist on Debian only)")
