@@ -12,6 +12,7 @@ public sealed class SetupDepsTests
     public void Without_dpkg_it_names_each_missing_command()
     {
         using var bin = new TempTree("nodeb");
+        Directory.CreateDirectory(bin["bin"]);
         // Only what the script itself needs; no dpkg-query, so it takes the non-Debian branch.
         foreach (string tool in new[] { "id", "grep" })
         {
