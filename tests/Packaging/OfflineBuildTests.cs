@@ -59,8 +59,12 @@ public sealed class OfflineBuildTests(OfflineBuild build) : IClassFixture<Offlin
             Assert.True(File.Exists(Path.Combine(build.Out, b)), b + " not built:\n" + build.Result.Describe());
         Assert.Empty(Directory.EnumerateFileSystemEntries(build.Cache));
         Assert.False(Directory.Exists(Path.Combine(build.Home, ".nuget", "packages")), "restore used ~/.nuget/packages");
-        // The packages came out of vendor/, unpacked inside the build tree.
-        Assert.True(Directory.Exists(Path.Combine(build.Clone.Root, "out", "offline", "packages", "runtime.linux-x64.microsoft.dotnet.ilcompiler")));
+        // The packages came out of vendor/, unpacked inside the build tree; restore fetched both
+        // architectures' compiler and runtime packs (RuntimeIdentifiers), so vendor/ has arm64's too.
+        string unpacked = Path.Combine(build.Clone.Root, "out", "offline", "packages");
+        foreach (string rid in new[] { "linux-x64", "linux-arm64" })
+            foreach (string pack in new[] { "runtime." + rid + ".microsoft.dotnet.ilcompiler", "microsoft.netcore.app.runtime.nativeaot." + rid })
+                Assert.True(Directory.Exists(Path.Combine(unpacked, pack)), pack + " was not restored from vendor/");
         // A build changes no tracked file (the lock files above all).
         Assert.Equal("", build.Clone.Git("status", "--porcelain", "--untracked-files=no"));
     }
