@@ -20,7 +20,7 @@ public readonly record struct FileStatus(FileKind Kind, long Size);
 /// <summary>Every statx field the daemons use, decoded once.</summary>
 public readonly record struct StatxFields(uint Mode, long Size, ulong Inode,
                                           uint DevMajor, uint DevMinor, uint RdevMajor, uint RdevMinor,
-                                          long MtimeSec, long MtimeNsec, long CtimeSec, long CtimeNsec, uint Uid)
+                                          long MtimeSec, long MtimeNsec, long CtimeSec, long CtimeNsec, uint Uid, uint Gid = 0)
 {
     const uint S_IFMT = 0xF000;
 
@@ -99,7 +99,8 @@ public static unsafe class FileStat
             BinaryPrimitives.ReadUInt32LittleEndian(raw[(Interop.StatxMtime + 8)..]),
             BinaryPrimitives.ReadInt64LittleEndian(raw[Interop.StatxCtime..]),
             BinaryPrimitives.ReadUInt32LittleEndian(raw[(Interop.StatxCtime + 8)..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(raw[Interop.StatxUid..]));
+            BinaryPrimitives.ReadUInt32LittleEndian(raw[Interop.StatxUid..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(raw[Interop.StatxGid..]));
         return SysResult.Success();
     }
 }

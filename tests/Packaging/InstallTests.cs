@@ -111,7 +111,7 @@ public sealed class InstallTests
     {
         MakeInstall.RequireBuilt();
         string settings = File.ReadAllText(Path.Combine(MakeInstall.Out, "build-settings"));
-        Assert.Contains("libexecdir=/usr/libexec\n", settings);
+        Assert.Contains("kvp_scripts_path=/usr/libexec/hypervkvpd\n", settings);
 
         // Native AOT keeps string literals as UTF-16LE; the high byte of the last character
         // may be shared with what follows in its literal blob, so it is left out of the search.

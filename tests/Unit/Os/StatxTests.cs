@@ -15,6 +15,7 @@ public class StatxTests
             Check("sizeof(struct statx)", Interop.StatxSize),
             Check("offsetof(struct statx, stx_uid)", Interop.StatxUid),
             Check("offsetof(struct statx, stx_mode)", Interop.StatxMode),
+            Check("offsetof(struct statx, stx_gid)", Interop.StatxGid),
             Check("offsetof(struct statx, stx_ino)", Interop.StatxIno),
             Check("offsetof(struct statx, stx_size)", Interop.StatxFileSize),
             Check("offsetof(struct statx, stx_ctime)", Interop.StatxCtime),
