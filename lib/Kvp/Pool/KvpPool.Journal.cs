@@ -28,15 +28,16 @@ internal sealed partial class KvpPool
         if (!journalled)
         {
             _journal.Clear();   // overwrites 4 bytes in place: needs no space
-            if (r.Error != Errno.ENOSPC && r.Error != Errno.EDQUOT)
+            if (!CanGoWithoutJournal(r.Error))
             {
                 _log.Err($"Failed to write file, pool: {Number}; {_journal.Path}: error: {Errno.Describe(r.Error)} ({op} answered as failed)");
                 return false;
             }
-            // A full disk must not stop changes that need no new space in the pool (an update
-            // in place, a DELETE): write without the journal, as upstream always does.
+            // A full disk, or a journal this process may not write (a pool made writable for a
+            // group, the journal left 0600 by root), must not stop the change: write in place,
+            // as upstream always does, and say so once.
             if (!_journalFullLogged)
-                _log.Warning($"pool: {Number}: no space for {_journal.Path}; changing {_file.Path} without crash protection while the disk is full");
+                _log.Warning($"pool: {Number}: cannot write {_journal.Path} ({Errno.Describe(r.Error)}); changing {_file.Path} without crash protection");
             _journalFullLogged = true;
         }
         r = Apply(change, _size);
@@ -53,6 +54,9 @@ internal sealed partial class KvpPool
         _journal.Clear();
         return true;
     }
+
+    static bool CanGoWithoutJournal(int errno) =>
+        errno is Errno.ENOSPC or Errno.EDQUOT or Errno.EACCES or Errno.EPERM or Errno.EROFS;
 
     SysResult Apply(in PoolChange c, long size)
     {
