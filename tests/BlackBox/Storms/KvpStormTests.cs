@@ -71,7 +71,9 @@ public sealed class KvpStormTests
         string pools = sb.HostPath("/var/lib/hyperv");
         int lost = 0;
         for (int p = 0; p < KvpPoolId.Count; p++) lost += models[p].Lost(Path.Combine(pools, ".kvp_pool_" + p));
-        var allowed = new HashSet<string>(Enumerable.Range(0, KvpPoolId.Count).Select(p => ".kvp_pool_" + p)) { "ifcfg-fz0", "fz0.nmconnection" };
+        // The pools, their write journals (docs/kvp.md, Durability) and the injected interface's files.
+        var allowed = new HashSet<string>(Enumerable.Range(0, KvpPoolId.Count).SelectMany(p => new[] { ".kvp_pool_" + p, ".kvp_journal_" + p }))
+            { "ifcfg-fz0", "fz0.nmconnection" };
         var unexpected = StormChecks.UnexpectedFiles(sb, allowed);
         foreach (string cfg in new[] { "ifcfg-fz0", "fz0.nmconnection" })
         {
