@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using HvDaemons.Os;
@@ -26,8 +25,7 @@ public readonly record struct ChildResult(int SpawnError, bool TimedOut, int Exi
 /// <summary>
 /// Runs a program with an argv array (never a shell string), stdin on /dev/null, stdout captured
 /// (stderr too, or /dev/null), in its own session (so its own process group) so a timeout can
-/// kill it and everything it started.
-/// posix_spawn instead of fork: a running .NET process cannot fork safely.
+/// kill it and everything it started (<see cref="Spawn"/>).
 /// </summary>
 public static unsafe class ChildProcess
 {
@@ -49,44 +47,7 @@ public static unsafe class ChildProcess
         using var readEnd = new FileDescriptor(pipe[0]);
         var writeEnd = new FileDescriptor(pipe[1]);
 
-        int pid;
-        int rc;
-        using (var native = new NativeArgv(argv, env))
-        {
-            byte[] file = NativeString.Utf8z(path);
-            byte[] devNull = NativeString.Utf8z("/dev/null");
-            byte* attr = stackalloc byte[Interop.SpawnAttrSize];
-            byte* actions = stackalloc byte[Interop.SpawnFileActionsSize];
-            byte* emptyMask = stackalloc byte[128];
-            byte* defaults = stackalloc byte[128];
-            new Span<byte>(emptyMask, 128).Clear();
-            new Span<byte>(defaults, 128).Clear();
-            // The runtime ignores SIGPIPE and an ignored signal stays ignored across exec;
-            // scripts expect the default, as under upstream's popen.
-            defaults[(Interop.SIGPIPE - 1) / 8] |= (byte)(1 << ((Interop.SIGPIPE - 1) % 8));
-            Interop.posix_spawnattr_init(attr);
-            Interop.posix_spawn_file_actions_init(actions);
-            try
-            {
-                Interop.posix_spawnattr_setflags(attr, (short)(Interop.POSIX_SPAWN_SETSID | Interop.POSIX_SPAWN_SETSIGMASK | Interop.POSIX_SPAWN_SETSIGDEF));
-                Interop.posix_spawnattr_setsigmask(attr, emptyMask);
-                Interop.posix_spawnattr_setsigdefault(attr, defaults);
-                fixed (byte* dn = devNull)
-                {
-                    Interop.posix_spawn_file_actions_addopen(actions, 0, dn, Posix.O_RDONLY, 0);
-                    Interop.posix_spawn_file_actions_adddup2(actions, pipe[1], 1);
-                    if (captureStderr) Interop.posix_spawn_file_actions_adddup2(actions, pipe[1], 2);
-                    else Interop.posix_spawn_file_actions_addopen(actions, 2, dn, Posix.O_WRONLY, 0);
-                }
-                fixed (byte* f = file)
-                    rc = Interop.posix_spawn(&pid, f, actions, attr, native.Argv, native.Envp);
-            }
-            finally
-            {
-                Interop.posix_spawn_file_actions_destroy(actions);
-                Interop.posix_spawnattr_destroy(attr);
-            }
-        }
+        int rc = Spawn.Start(path, argv, env, pipe[1], captureStderr, out int pid);
         writeEnd.Dispose();
         if (rc != 0) return new ChildResult(rc, false, -1, "");
 
@@ -101,9 +62,7 @@ public static unsafe class ChildProcess
 
     static List<string> InheritedEnvironment()
     {
-        var env = new List<string>();
-        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
-            env.Add(e.Key + "=" + e.Value);
+        List<string> env = Spawn.CurrentEnvironment();
         if (Environment.GetEnvironmentVariable("PATH") is null)
             env.Add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         return env;
