@@ -42,7 +42,10 @@ public static class DaemonMain
         DaemonWiring? wiring = wire(options, log);
         if (wiring is null) return 1;
         using IHostChannel channel = wiring.Channel;
-        var loop = new ServiceLoop(channel, wiring.Handler, log, stop);
+        var loop = new ServiceLoop(channel, wiring.Handler, log, stop)
+        {
+            ReportAllocations = Environment.GetEnvironmentVariable("HV_BENCH_ALLOC") == "1",
+        };
         return loop.Run();
     }
 

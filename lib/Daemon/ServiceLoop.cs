@@ -38,6 +38,10 @@ public sealed class ServiceLoop
     /// <summary>Requests served since start (for tests and benchmarks).</summary>
     public long Served { get; private set; }
 
+    /// <summary>Bench aid (HV_BENCH_ALLOC=1): log the managed bytes a request's handler
+    /// allocated, for every request that allocated any. Off in service.</summary>
+    public bool ReportAllocations { get; init; }
+
     /// <summary>Called on each state change; tests use it to observe the machine.</summary>
     public Action<DaemonState>? StateChanged { get; set; }
 
@@ -59,7 +63,9 @@ public sealed class ServiceLoop
                     break;
 
                 case DaemonState.Busy:
+                    long before = ReportAllocations ? GC.GetAllocatedBytesForCurrentThread() : 0;
                     _length = _handler.Handle(_buffer, _length);
+                    if (ReportAllocations) ReportAllocated(GC.GetAllocatedBytesForCurrentThread() - before);
                     Enter(DaemonState.Replying);
                     break;
 
@@ -91,6 +97,11 @@ public sealed class ServiceLoop
                     return _exitCode;
             }
         }
+    }
+
+    void ReportAllocated(long bytes)
+    {
+        if (bytes > 0) _log.Info("bench: request " + (Served + 1) + " allocated " + bytes + " bytes");
     }
 
     void Enter(DaemonState next)
