@@ -35,7 +35,10 @@ public sealed partial class KvpService
             _log.Err($"refused GET in pool {pool}: {problem}");
             return HvStatus.S_CONT;
         }
-        byte[] keyCopy = key.ToArray();   // the reply overwrites the request's key area
+        // The reply overwrites the request's key area; a stack copy keeps GET allocation-free.
+        Span<byte> keyCopy = stackalloc byte[KvpLayout.MaxKeySize];
+        keyCopy = keyCopy[..key.Length];
+        key.CopyTo(keyCopy);
         PoolResult r = _pools[pool].Get(keyCopy, out ReadOnlySpan<byte> value);
         if (r != PoolResult.Ok) return HvStatus.S_CONT;
         WriteEnumLayout(msg, keyCopy, value);

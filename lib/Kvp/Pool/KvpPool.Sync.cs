@@ -68,7 +68,7 @@ internal sealed partial class KvpPool
             _log.Err($"Failed to stat file, pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
             return Freshness.Failed;
         }
-        SysResult byName = FileOps.Stat(_file.Path, out FileStamp named, out _);
+        SysResult byName = _file.StampByName(out FileStamp named);
         if (!byName.Ok || !named.SameFile(now)) return Freshness.Replaced;
         if (_trusted && now == _stamp) return Freshness.Current;
         return Reload(now, op) ? Freshness.Current : Freshness.Failed;

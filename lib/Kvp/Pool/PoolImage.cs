@@ -1,13 +1,12 @@
 using System;
-using System.Collections.Generic;
-using System.Text;
 using HvDaemons.Wire;
 
 namespace HvDaemons.Kvp.Pool;
 
 /// <summary>
 /// The records of one pool file exactly as stored (2560 bytes each, file order), plus an index
-/// from key to the first record holding it, so a lookup costs O(1) instead of a scan.
+/// from key to the first record holding it, so a lookup costs O(1) instead of a scan (keys
+/// compare byte for byte, like upstream's memcmp).
 /// Pure memory: <see cref="KvpPool"/> decides when it mirrors the file.
 /// </summary>
 internal sealed class PoolImage
@@ -17,7 +16,7 @@ internal sealed class PoolImage
     public const int ValueField = KvpLayout.MaxValueSize;
 
     byte[] _data = Array.Empty<byte>();
-    readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    readonly KeyIndex _index = new();
 
     public int Count { get; private set; }
 
@@ -47,7 +46,7 @@ internal sealed class PoolImage
     public static ReadOnlySpan<byte> ValueOf(ReadOnlySpan<byte> record) => UntilNul(record.Slice(KvpLayout.PoolRecordValue, ValueField));
 
     /// <summary>Index of the first record whose key equals <paramref name="key"/> (no NUL), or -1.</summary>
-    public int Find(ReadOnlySpan<byte> key) => _index.TryGetValue(IndexKey(key), out int i) ? i : -1;
+    public int Find(ReadOnlySpan<byte> key) => _index.Find(_data, key);
 
     /// <summary>A full value field: <paramref name="value"/>, NUL, zeros.</summary>
     public static void FormatValueField(ReadOnlySpan<byte> value, Span<byte> field)
@@ -71,7 +70,7 @@ internal sealed class PoolImage
     {
         Grow((Count + 1) * RecordSize);
         record.CopyTo(_data.AsSpan(Count * RecordSize, RecordSize));
-        _index.TryAdd(IndexKey(KeyOf(record)), Count);
+        _index.TryAdd(_data, KeyOf(record), Count);
         Count++;
     }
 
@@ -85,11 +84,7 @@ internal sealed class PoolImage
         RebuildIndex();
     }
 
-    void RebuildIndex()
-    {
-        _index.Clear();
-        for (int i = 0; i < Count; i++) _index.TryAdd(IndexKey(KeyOf(Record(i))), i);
-    }
+    void RebuildIndex() => _index.Rebuild(_data, Count);
 
     void Grow(int bytes)
     {
@@ -97,9 +92,6 @@ internal sealed class PoolImage
         int size = Math.Max(bytes, Math.Min(Array.MaxLength, Math.Max(_data.Length * 2, 64 * RecordSize)));
         Array.Resize(ref _data, size);
     }
-
-    // Latin-1 maps every byte to one char, so keys compare byte for byte, like upstream's memcmp.
-    static string IndexKey(ReadOnlySpan<byte> key) => Encoding.Latin1.GetString(key);
 
     static ReadOnlySpan<byte> UntilNul(ReadOnlySpan<byte> field)
     {
