@@ -38,6 +38,8 @@ try
     Console.WriteLine("| op | count | floor CPU µs/op | ours CPU µs/op | ours / floor | floor syscalls/op | ours syscalls/op | ours alloc B/op | ours wall µs/op |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     var breakdown = new List<string>();
+    bool perOp = Environment.GetEnvironmentVariable("HV_BENCH_KVP_PARTS") != "rss";
+    if (perOp)
     using (var f = Responder.Start("floor", floor, Records, daemonFlags: false))
     using (var o = Responder.Start("hv_kvp_daemon", ours, Records, daemonFlags: true))
     {
@@ -50,7 +52,7 @@ try
         }
     }
     Console.WriteLine();
-    Console.WriteLine("our syscalls per op, by name:");
+    if (perOp) Console.WriteLine("our syscalls per op, by name:");
     foreach (string line in breakdown) Console.WriteLine(line);
     Console.WriteLine();
     MixedLoad(floor, ours);
@@ -102,13 +104,14 @@ static void MixedLoad(string floor, string ours)
     int rounds = int.TryParse(Environment.GetEnvironmentVariable("HV_BENCH_RSS_ROUNDS"), out int n) && n > 0 ? n : 10;
     using var f = Responder.Start("floor", floor, Keys, daemonFlags: false);
     using var o = Responder.Start("hv_kvp_daemon", ours, Keys, daemonFlags: true);
-    var (idleRss, idleAnon) = o.MemoryKb();
-    var (floorRss, floorAnon) = f.MemoryKb();
+    var (idleRss, idleAnon, idleFile) = o.MemoryKb();
+    long floorRss = f.MemoryKb().Rss;
+    if (Environment.GetEnvironmentVariable("HV_BENCH_SMAPS") == "1") Console.WriteLine(File.ReadAllText($"/proc/{o.Pid}/smaps"));
     Console.WriteLine($"RSS under load: rounds of 10,000 mixed KVP ops (GET, SET, ENUMERATE, guest-pool SET/DELETE) on {Keys} keys");
     Console.WriteLine();
-    Console.WriteLine("| after ops | floor RSS kB | ours RSS kB | ours anon kB | ours / floor (RSS) |");
-    Console.WriteLine("|---:|---:|---:|---:|---:|");
-    Console.WriteLine($"| 0 (registered, loaded) | {floorRss} | {idleRss} | {idleAnon} | {(double)idleRss / floorRss:F1}× |");
+    Console.WriteLine("| after ops | floor RSS kB | ours RSS kB | ours anon kB | ours file kB | ours / floor (RSS) |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine($"| 0 (registered, loaded) | {floorRss} | {idleRss} | {idleAnon} | {idleFile} | {(double)idleRss / floorRss:F1}× |");
     var rnd = new Random(2);
     for (int round = 1; round <= rounds; round++)
     {
@@ -118,8 +121,8 @@ static void MixedLoad(string floor, string ours)
             Mixed(f, op, k, i);
             Mixed(o, op, k, i);
         }
-        var (rss, anon) = o.MemoryKb();
-        Console.WriteLine($"| {round * 10_000:N0} | {f.MemoryKb().Rss} | {rss} | {anon} | {(double)rss / f.MemoryKb().Rss:F1}× |");
+        var (rss, anon, file) = o.MemoryKb();
+        Console.WriteLine($"| {round * 10_000:N0} | {f.MemoryKb().Rss} | {rss} | {anon} | {file} | {(double)rss / f.MemoryKb().Rss:F1}× |");
     }
 }
 

@@ -40,6 +40,10 @@ sealed class Responder : IDisposable
         var spec = daemonFlags ? new SandboxSpec(program, "-n") : new SandboxSpec(program);
         spec.WithFile("/var/lib/hyperv/.kvp_pool_0", pool);
         spec.Environment["HV_BENCH_ALLOC"] = "1";
+        // HV_BENCH_DAEMON_ENV="DOTNET_GCgen0size=0x100000;..." tries runtime settings on our daemon only.
+        if (daemonFlags && Environment.GetEnvironmentVariable("HV_BENCH_DAEMON_ENV") is { Length: > 0 } extra)
+            foreach (string kv in extra.Split(';', StringSplitOptions.RemoveEmptyEntries))
+                spec.Environment[kv[..kv.IndexOf('=')]] = kv[(kv.IndexOf('=') + 1)..];
         var sb = Sandbox.Start(host, spec);
         if (!host.Kernel.Kvp.WaitReady(TimeSpan.FromSeconds(20)))
         {
@@ -66,16 +70,17 @@ sealed class Responder : IDisposable
         return sum;
     }
 
-    /// <summary>VmRSS and RssAnon in kB.</summary>
-    public (long Rss, long Anon) MemoryKb()
+    /// <summary>VmRSS, RssAnon and RssFile in kB.</summary>
+    public (long Rss, long Anon, long File) MemoryKb()
     {
-        long rss = -1, anon = -1;
-        foreach (string line in File.ReadLines("/proc/" + _sandbox.Pid + "/status"))
+        long rss = -1, anon = -1, file = -1;
+        foreach (string line in System.IO.File.ReadLines("/proc/" + _sandbox.Pid + "/status"))
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kb(line);
             else if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anon = Kb(line);
+            else if (line.StartsWith("RssFile:", StringComparison.Ordinal)) file = Kb(line);
         }
-        return (rss, anon);
+        return (rss, anon, file);
     }
 
     static long Kb(string line) => long.Parse(line[(line.IndexOf(':') + 1)..].Trim().Split(' ')[0]);
