@@ -20,7 +20,7 @@ static class CopyRun
     public static CopyFigures Run(IFcopyTransport t, BenchContent content, long size, byte[] expectedSha256, string targetDir)
     {
         string name = $"fcopy-bench-{size >> 20}MiB.bin";
-        TimeSpan daemon0 = ProcCpu.Read(t.DaemonPid);
+        TimeSpan daemon0 = TimeSpan.FromTicks(TaskCpu.Ns(t.DaemonPid) / 100);
         TimeSpan host0 = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.StartNew();
 
@@ -33,7 +33,7 @@ static class CopyRun
         Expect(t.Send(FcopyRequests.Complete()), "COMPLETE");
 
         wall.Stop();
-        TimeSpan daemonCpu = ProcCpu.Read(t.DaemonPid) - daemon0;
+        TimeSpan daemonCpu = TimeSpan.FromTicks(TaskCpu.Ns(t.DaemonPid) / 100) - daemon0;
         TimeSpan hostCpu = Process.GetCurrentProcess().TotalProcessorTime - host0;
 
         string copied = t.HostPath(Path.Combine(targetDir, name));

@@ -1,7 +1,7 @@
 /* The fcopy yardstick: the work every fcopy daemon must do and nothing more, written the way
  * a plain C daemon does it: one blocking read per message, open on START, pwrite per
  * fragment, fsync and close on COMPLETE, a 4-byte status per reply. No name checks, no
- * overwrite rules, ASCII names only: a bench aid, never a daemon. Built and run only by bench/. */
+ * overwrite rules: a bench aid, never a daemon. Built and run only by bench/. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -22,10 +22,11 @@
 
 static unsigned char msg[WRITE_DATA + FRAGMENT];
 
-static void narrow(const unsigned char *utf16, char *out, size_t room)
+/* The char device's kernel side hands names over as NUL-terminated UTF-8 (docs/protocol.md). */
+static void name_of(const unsigned char *field, char *out, size_t room)
 {
     size_t i = 0;
-    for (; i + 1 < room && i < MAX_PATH && (utf16[2 * i] | utf16[2 * i + 1]); i++) out[i] = (char)utf16[2 * i];
+    for (; i + 1 < room && i < 2 * MAX_PATH && field[i]; i++) out[i] = (char)field[i];
     out[i] = 0;
 }
 
@@ -43,9 +44,9 @@ int main(void)
         uint64_t offset;
         memcpy(&op, msg, 4);
         if (op == START) {
-            char name[MAX_PATH + 1], dir[MAX_PATH + 1], path[2 * MAX_PATH + 2];
-            narrow(msg + FILE_NAME, name, sizeof name);
-            narrow(msg + PATH_NAME, dir, sizeof dir);
+            char name[2 * MAX_PATH + 1], dir[2 * MAX_PATH + 1], path[4 * MAX_PATH + 2];
+            name_of(msg + FILE_NAME, name, sizeof name);
+            name_of(msg + PATH_NAME, dir, sizeof dir);
             strcpy(path, dir);
             strcat(path, "/");
             strcat(path, name);

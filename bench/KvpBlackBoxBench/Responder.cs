@@ -59,14 +59,7 @@ sealed class Responder : IDisposable
     public long AllocatedBytes()
     {
         long sum = 0;
-        foreach (SyslogLine line in _sandbox.Log.Lines)
-        {
-            const string Marker = " allocated ";
-            int at = line.Message.IndexOf(Marker, StringComparison.Ordinal);
-            if (!line.Message.StartsWith("bench: request ", StringComparison.Ordinal) || at < 0) continue;
-            string rest = line.Message[(at + Marker.Length)..];
-            sum += long.Parse(rest[..rest.IndexOf(' ')]);
-        }
+        foreach (SyslogLine line in _sandbox.Log.Lines) sum += AllocationLines.Bytes(line.Message);
         return sum;
     }
 

@@ -5,7 +5,7 @@ namespace HvDaemons.Kvp.Pool;
 /// <summary>
 /// Key → first record holding it, for <see cref="PoolImage"/>, without allocating per lookup:
 /// open addressing over record numbers, each slot keeping its key's hash, keys compared in
-/// place in the image's bytes. Memory is only allocated when the pool outgrows the table.
+/// place in the image. Memory is only allocated when the pool outgrows the table.
 /// </summary>
 internal sealed class KeyIndex
 {
@@ -21,8 +21,8 @@ internal sealed class KeyIndex
         _used = 0;
     }
 
-    /// <summary>Indexes records 0..count-1 of <paramref name="data"/>; earlier records win on duplicates.</summary>
-    public void Rebuild(ReadOnlySpan<byte> data, int count)
+    /// <summary>Indexes records 0..count-1 of <paramref name="image"/>; earlier records win on duplicates.</summary>
+    public void Rebuild(PoolImage image, int count)
     {
         int want = MinSlots;
         while (want < count * 2) want *= 2;
@@ -33,11 +33,11 @@ internal sealed class KeyIndex
         }
         else Clear();
         _used = 0;
-        for (int i = 0; i < count; i++) TryAdd(data, PoolImage.KeyOf(Record(data, i)), i);
+        for (int i = 0; i < count; i++) TryAdd(image, image.Key(i), i);
     }
 
     /// <summary>Record number of the first record whose key equals <paramref name="key"/>, or -1.</summary>
-    public int Find(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key)
+    public int Find(PoolImage image, ReadOnlySpan<byte> key)
     {
         int hash = Hash(key);
         int mask = _records.Length - 1;
@@ -45,14 +45,14 @@ internal sealed class KeyIndex
         {
             int entry = _records[s];
             if (entry == 0) return -1;
-            if (_hashes[s] == hash && PoolImage.KeyOf(Record(data, entry - 1)).SequenceEqual(key)) return entry - 1;
+            if (_hashes[s] == hash && image.Key(entry - 1).SequenceEqual(key)) return entry - 1;
         }
     }
 
     /// <summary>Adds <paramref name="record"/> under <paramref name="key"/> unless an earlier record has that key.</summary>
-    public void TryAdd(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, int record)
+    public void TryAdd(PoolImage image, ReadOnlySpan<byte> key, int record)
     {
-        if (Find(data, key) >= 0) return;
+        if (Find(image, key) >= 0) return;
         if ((_used + 1) * 2 > _records.Length) Grow();
         int hash = Hash(key);
         int mask = _records.Length - 1;
@@ -78,8 +78,6 @@ internal sealed class KeyIndex
             _hashes[s] = hashes[i];
         }
     }
-
-    static ReadOnlySpan<byte> Record(ReadOnlySpan<byte> data, int i) => data.Slice(i * PoolImage.RecordSize, PoolImage.RecordSize);
 
     // Seeded per process, so a host cannot choose keys that collide.
     static int Hash(ReadOnlySpan<byte> key)

@@ -83,16 +83,24 @@ internal sealed partial class KvpPool
             return false;
         }
         int whole = (int)(size / R);
-        Span<byte> buffer = _image.Reserve(whole * R);
-        SysResult r = _file.ReadAll(buffer);
-        if (!r.Ok)
+        // A chunk at a time, so no buffer the size of the file is ever needed.
+        _image.Clear();
+        for (int read = 0; read < whole;)
         {
-            _log.Err($"Failed to read file, pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
-            _image.Clear();
-            _trusted = false;
-            return false;
+            Span<byte> chunk = _image.LoadBuffer(whole - read);
+            SysResult r = _file.ReadAt(chunk, (long)read * R);
+            if (!r.Ok)
+            {
+                _log.Err($"Failed to read file, pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
+                _image.Clear();
+                _trusted = false;
+                return false;
+            }
+            _image.Loaded(chunk[..(int)r.Value]);
+            read += (int)(r.Value / R);
+            if (r.Value < chunk.Length) break;   // the file ended early
         }
-        _image.Commit((int)(r.Value / R));
+        _image.Commit();
         Reloads++;
         if (size % R != 0 && now != _partialLogged)
         {

@@ -42,21 +42,22 @@ internal sealed partial class KvpPool : IDisposable
         {
             int i = _image.Find(key);
             if (i < 0) return PoolResult.NotFound;
-            value = PoolImage.ValueOf(_image.Record(i));
+            value = _image.Value(i);
             return PoolResult.Ok;
         }
         finally { End(); }
     }
 
-    /// <summary>Record <paramref name="index"/> in file order; key and value fields as stored.</summary>
-    public PoolResult Enumerate(uint index, out ReadOnlySpan<byte> record)
+    /// <summary>Record <paramref name="index"/> in file order: its key and value (to their NULs).</summary>
+    public PoolResult Enumerate(uint index, out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
-        record = default;
+        key = value = default;
         if (!Begin("ENUMERATE")) return PoolResult.Failed;
         try
         {
             if (index >= (uint)_image.Count) return PoolResult.NotFound;
-            record = _image.Record((int)index);
+            key = _image.Key((int)index);
+            value = _image.Value((int)index);
             return PoolResult.Ok;
         }
         finally { End(); }
@@ -109,9 +110,13 @@ internal sealed partial class KvpPool : IDisposable
                 return PoolResult.NotFound;
             }
             if (_log.DebugEnabled)
-                _log.Debug($"kvp_key_delete: deleting the KVP: pool={Number} key={Text(key)} val={Text(PoolImage.ValueOf(_image.Record(i)))}");
-            ReadOnlySpan<byte> tail = _image.Tail(i + 1);
-            if (tail.Length > 0 && !Write(tail, (long)i * R, "DELETE")) return PoolResult.Failed;
+                _log.Debug($"kvp_key_delete: deleting the KVP: pool={Number} key={Text(key)} val={Text(_image.Value(i))}");
+            // Later records move up one place, rewritten a chunk at a time from the image.
+            for (int from = i + 1; from < _image.Count; from += PoolImage.ChunkRecords)
+            {
+                int n = Math.Min(PoolImage.ChunkRecords, _image.Count - from);
+                if (!Write(_image.Materialize(from, n), (long)(from - 1) * R, "DELETE")) return PoolResult.Failed;
+            }
             SysResult t = _file.Writable ? _file.Truncate((long)(_image.Count - 1) * R) : SysResult.Fail(Errno.EROFS);
             if (!t.Ok)
             {
@@ -140,8 +145,7 @@ internal sealed partial class KvpPool : IDisposable
             _log.Debug($"===Start dumping the contents of pool {Number} ===");
             for (int i = 0; i < _image.Count; i++)
             {
-                ReadOnlySpan<byte> rec = _image.Record(i);
-                _log.Debug($"pool: {Number}, {i + 1}/{_image.Count} key={Text(PoolImage.KeyOf(rec))} val={Text(PoolImage.ValueOf(rec))}");
+                _log.Debug($"pool: {Number}, {i + 1}/{_image.Count} key={Text(_image.Key(i))} val={Text(_image.Value(i))}");
             }
         }
         finally { End(); }

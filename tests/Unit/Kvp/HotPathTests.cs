@@ -1,4 +1,6 @@
 using System;
+using System.IO;
+using System.Linq;
 using Xunit;
 
 namespace HvDaemons.Tests.Kvp;
@@ -61,5 +63,46 @@ public class HotPathTests
         }
         Assert.Equal(Msg.S_CONT, t.Status(Msg.Get(0, "key-")));      // a prefix is not a key
         Assert.Equal(Msg.S_CONT, t.Status(Msg.Get(0, "key-10x")));   // nor a longer one
+    }
+
+    [Fact]
+    public void RecordsWithBytesAfterTheirNulsAreWrittenBackExactly()
+    {
+        using var t = new TempPools();
+        Directory.CreateDirectory(t.Paths.PoolDirectory);
+        byte[] odd = PoolFileTests.Record("odd", "v1");
+        odd[100] = 0x55;          // after the key's NUL
+        odd[512 + 900] = 0xAA;    // after the value's NUL
+        byte[] clean = PoolFileTests.Record("clean", "v2");
+        File.WriteAllBytes(t.PoolPath(0), PoolFileTests.Record("first", "x").Concat(odd).Concat(clean).ToArray());
+
+        Assert.Equal(("odd", "v1"), (Msg.EnumKey(t.Send(Msg.Enumerate(0, 1))), Msg.EnumValue(t.Send(Msg.Enumerate(0, 1)))));
+        Assert.Equal(Msg.S_OK, t.Status(Msg.Delete(0, "first")));   // both later records move up
+        Assert.Equal(odd.Concat(clean).ToArray(), File.ReadAllBytes(t.PoolPath(0)));
+
+        Assert.Equal(Msg.S_OK, t.Status(Msg.Set(0, "odd", "v3")));  // the value field is rewritten whole
+        byte[] file = File.ReadAllBytes(t.PoolPath(0));
+        Assert.Equal(0x55, file[100]);
+        Assert.Equal(0, file[512 + 900]);
+        Assert.Equal("v3", Msg.EnumValue(t.Send(Msg.Get(0, "odd"))));
+    }
+
+    [Fact]
+    public void ValuesThatGrowAndShrinkStayRightAndMatchTheFile()
+    {
+        using var t = Loaded();
+        var rnd = new Random(5);
+        var expect = Enumerable.Range(0, Keys).ToDictionary(i => "key-" + i, i => "value-" + i);
+        for (int n = 0; n < 3000; n++)
+        {
+            string key = "key-" + rnd.Next(Keys);
+            string value = new string((char)('a' + n % 26), rnd.Next(1, 2048));
+            Assert.Equal(Msg.S_OK, t.Status(Msg.Set(0, key, value)));
+            expect[key] = value;
+        }
+        foreach (var (key, value) in expect) Assert.Equal(value, Msg.EnumValue(t.Send(Msg.Get(0, key))));
+        byte[] file = File.ReadAllBytes(t.PoolPath(0));
+        for (int i = 0; i < Keys; i++)
+            Assert.Equal(PoolFileTests.Record("key-" + i, expect["key-" + i]), file.AsSpan(i * 2560, 2560).ToArray());
     }
 }
