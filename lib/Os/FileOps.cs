@@ -23,13 +23,8 @@ public static unsafe class FileOps
     }
 
     public static SysResult Stat(string path, out FileStamp stamp, out uint mode)
-        => Stat(NativeString.Utf8z(path), out stamp, out mode);
-
-    /// <summary>stat(2) of a path already encoded by <see cref="NativeString.Utf8z"/>, for
-    /// callers that stat the same path on every request and must not allocate.</summary>
-    public static SysResult Stat(ReadOnlySpan<byte> pathz, out FileStamp stamp, out uint mode)
     {
-        ReadOnlySpan<byte> p = pathz;
+        byte[] p = NativeString.Utf8z(path);
         stat st;
         int r;
         fixed (byte* pp = p) r = LibC.stat(pp, &st);

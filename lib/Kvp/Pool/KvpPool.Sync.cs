@@ -68,8 +68,9 @@ internal sealed partial class KvpPool
             _log.Err($"Failed to stat file, pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
             return Freshness.Failed;
         }
-        SysResult byName = _file.StampByName(out FileStamp named);
-        if (!byName.Ok || !named.SameFile(now)) return Freshness.Replaced;
+        // Removed, or another file renamed over ours: our inode has no name left. Only then is
+        // the path looked up (the usual request makes no stat by name).
+        if (now.Links == 0) return Freshness.Replaced;
         if (_trusted && now == _stamp) return Freshness.Current;
         return Reload(now, op) ? Freshness.Current : Freshness.Failed;
     }

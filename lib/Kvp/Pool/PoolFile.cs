@@ -14,14 +14,12 @@ internal sealed class PoolFile : IDisposable
     const uint FileMode = 0x1A4;       // 0644
     const uint DirectoryMode = 0x1ED;  // 0755
 
-    readonly byte[] _pathz;
     FileDescriptor? _fd;
 
     public PoolFile(string directory, int pool)
     {
         Directory = directory;
         Path = PathFor(directory, pool);
-        _pathz = NativeString.Utf8z(Path);
     }
 
     /// <summary>Upstream's name for pool <paramref name="pool"/>'s file in <paramref name="directory"/>.</summary>
@@ -112,9 +110,6 @@ internal sealed class PoolFile : IDisposable
     }
 
     public SysResult Stamp(out FileStamp stamp) => FileOps.Fstat(Fd, out stamp);
-
-    /// <summary>stat(2) by name: which file the path names now (it may have been replaced).</summary>
-    public SysResult StampByName(out FileStamp stamp) => FileOps.Stat(_pathz, out stamp, out _);
 
     /// <summary>Reads up to buffer.Length bytes from <paramref name="offset"/>; fewer only at end of file.</summary>
     public SysResult ReadAt(Span<byte> buffer, long offset)

@@ -17,8 +17,9 @@ internal sealed class PoolImage
     public const int RecordSize = KvpLayout.PoolRecordSize;
     public const int KeyField = KvpLayout.MaxKeySize;
     public const int ValueField = KvpLayout.MaxValueSize;
-    /// <summary>Records per read or write chunk: 80 kB, below the large-object heap.</summary>
-    public const int ChunkRecords = 32;
+    /// <summary>Records per read or write chunk (40 kB), allocated on first use: most pools are
+    /// empty and never need one.</summary>
+    public const int ChunkRecords = 16;
 
     /// <summary>Where record i's bytes are in the arena; Raw: all 2560 bytes are there.</summary>
     struct Entry
@@ -34,7 +35,7 @@ internal sealed class PoolImage
     byte[] _spare = Array.Empty<byte>();
     int _arenaUsed;
     int _garbage;
-    readonly byte[] _chunk = new byte[ChunkRecords * RecordSize];
+    byte[]? _chunk;
     readonly KeyIndex _index = new();
 
     public int Count { get; private set; }
@@ -69,7 +70,8 @@ internal sealed class PoolImage
     }
 
     /// <summary>A buffer for the next up to <see cref="ChunkRecords"/> records read from the file.</summary>
-    public Span<byte> LoadBuffer(int records) => _chunk.AsSpan(0, Math.Min(records, ChunkRecords) * RecordSize);
+    public Span<byte> LoadBuffer(int records)
+        => (_chunk ??= new byte[ChunkRecords * RecordSize]).AsSpan(0, Math.Min(records, ChunkRecords) * RecordSize);
 
     /// <summary>Appends the whole records of <paramref name="bytes"/> (a filled <see cref="LoadBuffer"/>).</summary>
     public void Loaded(ReadOnlySpan<byte> bytes)
