@@ -121,9 +121,9 @@ static void MixedLoad(string floor, string ours)
     if (Environment.GetEnvironmentVariable("HV_BENCH_SMAPS") == "1") Console.WriteLine(File.ReadAllText($"/proc/{o.Pid}/smaps"));
     Console.WriteLine($"RSS under load: rounds of 10,000 mixed KVP ops (GET, SET, ENUMERATE, guest-pool SET/DELETE) on {Keys} keys");
     Console.WriteLine();
-    Console.WriteLine("| after ops | floor RSS kB | ours RSS kB | ours anon kB | ours file kB | ours / floor (RSS) |");
-    Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
-    Console.WriteLine($"| 0 (registered, loaded) | {floorRss} | {idleRss} | {idleAnon} | {idleFile} | {(double)idleRss / floorRss:F1}× |");
+    Console.WriteLine("| after ops | floor RSS kB | ours RSS kB | ours anon kB | ours file kB | ours / floor (RSS) | ours allocated (bytes, total) |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine($"| 0 (registered, loaded) | {floorRss} | {idleRss} | {idleAnon} | {idleFile} | {(double)idleRss / floorRss:F1}× | {o.AllocatedBytes()} |");
     var rnd = new Random(2);
     for (int round = 1; round <= rounds; round++)
     {
@@ -134,7 +134,7 @@ static void MixedLoad(string floor, string ours)
             Mixed(o, op, k, i);
         }
         var (rss, anon, file) = o.MemoryKb();
-        Console.WriteLine($"| {round * 10_000:N0} | {f.MemoryKb().Rss} | {rss} | {anon} | {file} | {(double)rss / f.MemoryKb().Rss:F1}× |");
+        Console.WriteLine($"| {round * 10_000:N0} | {f.MemoryKb().Rss} | {rss} | {anon} | {file} | {(double)rss / f.MemoryKb().Rss:F1}× | {o.AllocatedBytes()} |");
     }
 }
 
