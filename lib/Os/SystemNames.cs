@@ -36,24 +36,16 @@ internal static unsafe class SystemNames
         if (rc != 0)
         {
             code = rc;
-            why = Text(Interop.gai_strerror(rc));
+            why = NativeString.FromNul(Interop.gai_strerror(rc));
             return null;
         }
         try
         {
-            return Text(info->ai_canonname != null ? info->ai_canonname : name);
+            return NativeString.FromNul(info->ai_canonname != null ? info->ai_canonname : name);
         }
         finally
         {
             Interop.freeaddrinfo(info);
         }
-    }
-
-    static string Text(byte* s)
-    {
-        if (s == null) return "";
-        int n = 0;
-        while (s[n] != 0) n++;
-        return Encoding.UTF8.GetString(s, n);
     }
 }

@@ -40,20 +40,15 @@ internal sealed class HostFacts
     {
         string osRelease = _paths.OsRelease;
         if (File.Exists(osRelease))
-            return OsRelease.ParseOsRelease(ReadText(osRelease));
+            return OsRelease.ParseOsRelease(TextFile.ReadOrEmpty(osRelease));
         foreach (string legacy in new[] { "SuSE-release", "redhat-release" })
         {
             string p = Path.Combine(_paths.EtcDirectory, legacy);
-            if (File.Exists(p)) return OsRelease.ParseLegacy(ReadText(p));
+            if (File.Exists(p)) return OsRelease.ParseLegacy(TextFile.ReadOrEmpty(p));
         }
         return new OsRelease(null, "", "");
     }
 
-    static string ReadText(string path)
-    {
-        try { return File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
-    }
 
     void Uname()
     {

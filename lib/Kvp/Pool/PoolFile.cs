@@ -40,7 +40,7 @@ internal sealed class PoolFile : IDisposable
         SysResult r = Posix.Open(Path, Posix.O_RDWR, 0, out FileDescriptor fd);
         if (!r.Ok && r.Error == Errno.ENOENT)
         {
-            if (!System.IO.Directory.Exists(Directory)) FileOps.Mkdir(Directory, DirectoryMode);
+            if (!System.IO.Directory.Exists(Directory)) Posix.Mkdir(Directory, DirectoryMode);
             fd.Dispose();
             r = Posix.Open(Path, Posix.O_RDWR | Posix.O_CREAT | Posix.O_EXCL, FileMode, out fd);
             if (r.Ok)
