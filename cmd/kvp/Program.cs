@@ -10,5 +10,5 @@ return DaemonMain.Run(spec, args, _ => "KVP", "KVP starting", (options, log) =>
     // The scripts folder follows the build's libexecdir (upstream: KVP_SCRIPTS_PATH).
     var paths = KvpPaths.Default with { ScriptsDirectory = KvpBuildSettings.ScriptsDirectory };
     var service = KvpService.Create(paths, log);
-    return new DaemonWiring(new CharDeviceChannel("/dev/vmbus/hv_kvp", new KvpRegistration()), service);
+    return new DaemonWiring(new CharDeviceChannel("/dev/vmbus/hv_kvp", new KvpRegistration()), service, BlockingReads: true);
 });

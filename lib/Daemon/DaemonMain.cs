@@ -8,7 +8,9 @@ using HvDaemons.Transport;
 namespace HvDaemons.Daemon;
 
 /// <summary>What a daemon's Program wires together once flags are parsed.</summary>
-public sealed record DaemonWiring(IHostChannel Channel, IServiceHandler Handler);
+/// <param name="BlockingReads">Read the device blocking, without a poll per message (see
+/// <see cref="ServiceLoop.BlockingReads"/>): for daemons with no timer.</param>
+public sealed record DaemonWiring(IHostChannel Channel, IServiceHandler Handler, bool BlockingReads = false);
 
 /// <summary>
 /// The start-up every daemon shares: flags, detaching, syslog, signals, then the loop.
@@ -45,6 +47,7 @@ public static class DaemonMain
         var loop = new ServiceLoop(channel, wiring.Handler, log, stop)
         {
             ReportAllocations = Environment.GetEnvironmentVariable("HV_BENCH_ALLOC") == "1",
+            BlockingReads = wiring.BlockingReads && channel.ReceiveBlocks && stop.InterruptReadsOfThisThread(),
         };
         return loop.Run();
     }
