@@ -11,6 +11,9 @@ namespace HvDaemons.Bench;
 readonly record struct CopyFigures(long Bytes, TimeSpan Wall, TimeSpan DaemonCpu, TimeSpan HostCpu, bool ChecksumOk)
 {
     public double MegabytesPerSecond => Bytes / 1e6 / Wall.TotalSeconds;
+
+    public static CopyFigures operator +(CopyFigures a, CopyFigures b)
+        => new(a.Bytes + b.Bytes, a.Wall + b.Wall, a.DaemonCpu + b.DaemonCpu, a.HostCpu + b.HostCpu, a.ChecksumOk && b.ChecksumOk);
 }
 
 /// <summary>Pushes one file through a transport as the host does (START, 6144-byte WRITEs in

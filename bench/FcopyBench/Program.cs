@@ -45,47 +45,55 @@ try
 
     Console.WriteLine($"fcopy of {binary} and the plain C yardstick against the simulated host");
     Console.WriteLine("(6144-byte WRITE fragments, one request in flight, target a tmpfs; MB = 10^6 bytes; CPU = the responder's");
-    Console.WriteLine("threads' time on CPU; syscalls by strace -c over a separate 16 MiB copy; alloc as the daemon reports it)");
+    Console.WriteLine("threads' time on CPU; each size copied twice per responder, the copies alternating between responders;");
+    Console.WriteLine("syscalls by strace -c over a separate 16 MiB copy; alloc as the daemon reports it)");
     Console.WriteLine();
     Console.WriteLine("| responder | size | wall (s) | MB/s | CPU (s) | CPU ms/MiB | syscalls/fragment | alloc B/fragment | SHA-256 |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
     int failures = 0;
-    var plain = new Dictionary<long, CopyFigures>();
     var ratios = new List<string>();
     var breakdown = new List<string>();
-    foreach (var (name, ours, start) in responders)
+    var running = new List<(string Name, bool Ours, IFcopyTransport T)>();
+    try
     {
-        IFcopyTransport? t = null;
-        try
+        foreach (var (name, ours, start) in responders) running.Add((name, ours, start(2 * sizes.Max() + (64L << 20))));
+        var calls = new Dictionary<string, string>();
+        foreach (var (name, _, t) in running)
         {
-            t = start(sizes.Max() + (64L << 20));
-            foreach (long size in sizes)
-            {
-                long alloc0 = t.AllocatedBytes();
-                CopyFigures f = CopyRun.Run(t, content, size, expected[size], target);
-                System.Threading.Thread.Sleep(200);   // the last log lines reach the bench
-                long fragments = (size + 6143) / 6144;
-                string alloc = ours ? ((double)(t.AllocatedBytes() - alloc0) / fragments).ToString("F1") : "-";
-                string calls = "-";
-                if (size == sizes[0])
+            using SyscallCount? sc = SyscallCount.Attach(t.DaemonPid);
+            if (sc is null) { calls[name] = "-"; continue; }
+            CopyRun.Run(t, content, TracedBytes, expected[TracedBytes], target);
+            Dictionary<string, long> c = sc.Finish();
+            double per = TracedBytes / 6144.0;
+            calls[name] = c.TryGetValue("total", out long total) ? (total / per).ToString("F2") : "-";
+            breakdown.Add($"  {name}: " + string.Join(", ", c.Where(kv => kv.Key != "total" && kv.Value / per >= 0.005)
+                .OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value / per:F2}")));
+        }
+        foreach (long size in sizes)
+        {
+            var sum = new CopyFigures[running.Count];
+            var alloc0 = running.Select(r => r.T.AllocatedBytes()).ToArray();
+            for (int rep = 0; rep < 2; rep++)
+                for (int k = 0; k < running.Count; k++)
                 {
-                    using SyscallCount? sc = SyscallCount.Attach(t.DaemonPid);
-                    if (sc is not null)
-                    {
-                        CopyRun.Run(t, content, TracedBytes, expected[TracedBytes], target);
-                        Dictionary<string, long> c = sc.Finish();
-                        double per = TracedBytes / 6144.0;
-                        calls = c.TryGetValue("total", out long total) ? (total / per).ToString("F2") : "-";
-                        breakdown.Add($"  {name}: " + string.Join(", ", c.Where(kv => kv.Key != "total" && kv.Value / per >= 0.005)
-                            .OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value / per:F2}")));
-                    }
+                    CopyFigures f = CopyRun.Run(running[k].T, content, size, expected[size], target);
+                    sum[k] = rep == 0 ? f : sum[k] + f;
                 }
-                Console.WriteLine($"| {name} | {size >> 20} MiB | {f.Wall.TotalSeconds:F2} | {f.MegabytesPerSecond:F1} | {f.DaemonCpu.TotalSeconds:F2} | {f.DaemonCpu.TotalMilliseconds / (size >> 20):F2} | {calls} | {alloc} | {(f.ChecksumOk ? "ok" : "MISMATCH")} |");
+            System.Threading.Thread.Sleep(200);   // the last log lines reach the bench
+            for (int k = 0; k < running.Count; k++)
+            {
+                var (name, ours, t) = running[k];
+                CopyFigures f = sum[k];
+                long fragments = 2 * ((size + 6143) / 6144);
+                string alloc = ours ? ((double)(t.AllocatedBytes() - alloc0[k]) / fragments).ToString("F1") : "-";
+                Console.WriteLine($"| {name} | {size >> 20} MiB | {f.Wall.TotalSeconds:F2} | {f.MegabytesPerSecond:F1} | {f.DaemonCpu.TotalSeconds:F2} | {f.DaemonCpu.TotalMilliseconds / (f.Bytes >> 20):F2} | {calls[name]} | {alloc} | {(f.ChecksumOk ? "ok" : "MISMATCH")} |");
                 if (!f.ChecksumOk) failures++;
-                if (!ours) plain[size] = f;
-                else if (name.StartsWith("char", StringComparison.Ordinal) && plain.TryGetValue(size, out CopyFigures p))
-                    ratios.Add($"  {size >> 20} MiB: MB/s ours / plain C {f.MegabytesPerSecond / p.MegabytesPerSecond:F2}×, CPU per MiB ours / plain C {f.DaemonCpu / p.DaemonCpu:F2}×");
             }
+            CopyFigures p = sum[0], o = sum[1];
+            ratios.Add($"  {size >> 20} MiB: MB/s ours / plain C {o.MegabytesPerSecond / p.MegabytesPerSecond:F2}×, CPU per MiB ours / plain C {o.DaemonCpu / p.DaemonCpu:F2}×");
+        }
+        foreach (var (name, ours, t) in running)
+        {
             int? exit = t.Stop();
             if (ours && exit != 0)
             {
@@ -93,16 +101,16 @@ try
                 failures++;
             }
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
-        {
-            Console.WriteLine($"| {name} | - | - | - | - | - | - | - | FAILED: {e.Message.Split('\n')[0]} |");
-            Console.Error.WriteLine(e.Message + (t is null ? "" : "\n" + t.Describe()));
-            failures++;
-        }
-        finally
-        {
-            t?.Dispose();
-        }
+    }
+    catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
+    {
+        Console.WriteLine($"| - | - | - | - | - | - | - | - | FAILED: {e.Message.Split('\n')[0]} |");
+        Console.Error.WriteLine(e.Message + string.Concat(running.Select(r => "\n" + r.T.Describe())));
+        failures++;
+    }
+    finally
+    {
+        foreach (var r in running) r.T.Dispose();
     }
     Console.WriteLine();
     Console.WriteLine("char device, same run:");
