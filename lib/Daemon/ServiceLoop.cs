@@ -19,17 +19,21 @@ public sealed class ServiceLoop
     readonly IServiceHandler _handler;
     readonly Logger _log;
     readonly StopSignal _stop;
+    readonly SystemdNotify? _notify;
     readonly byte[] _buffer;
+    string _idleStatus = "";
     int _length;
     int _failedReopens;
     int _exitCode;
 
-    public ServiceLoop(IHostChannel channel, IServiceHandler handler, Logger log, StopSignal stop)
+    public ServiceLoop(IHostChannel channel, IServiceHandler handler, Logger log, StopSignal stop,
+                       SystemdNotify? notify = null)
     {
         _channel = channel;
         _handler = handler;
         _log = log;
         _stop = stop;
+        _notify = notify;
         _buffer = new byte[handler.MaxMessageSize];
     }
 
@@ -60,6 +64,7 @@ public sealed class ServiceLoop
             {
                 case DaemonState.Connecting:
                     if (!Connect()) { Enter(DaemonState.Dying); break; }
+                    _notify?.Status("registering with " + _channel.Description);
                     Enter(DaemonState.Registering);
                     break;
 
@@ -72,6 +77,7 @@ public sealed class ServiceLoop
                     long before = ReportAllocations ? GC.GetAllocatedBytesForCurrentThread() : 0;
                     _length = _handler.Handle(_buffer, _length);
                     if (ReportAllocations) ReportAllocated(GC.GetAllocatedBytesForCurrentThread() - before);
+                    ReportHandlerStatus();
                     Enter(DaemonState.Replying);
                     break;
 
@@ -91,13 +97,16 @@ public sealed class ServiceLoop
                 case DaemonState.Reopening:
                     _handler.OnReset(ResetReason.Reopen);
                     _channel.Close();
+                    _notify?.Status("reopening " + _channel.Description + " after an error");
                     if (!Backoff()) { Enter(DaemonState.Dying); break; }
                     Enter(DaemonState.Connecting);
                     break;
 
                 case DaemonState.Dying:
+                    // Undo first (VSS thaws): telling systemd may wait briefly for room.
                     _handler.OnReset(ResetReason.Shutdown);
                     _channel.Close();
+                    _notify?.Stopping(_stop.Requested ? "stopping on " + (_stop.Cause ?? "request") : "stopping after an error");
                     if (_stop.Requested) _log.Info("stopping on " + (_stop.Cause ?? "request"));
                     _log.Flush();
                     return _exitCode;
@@ -125,6 +134,16 @@ public sealed class ServiceLoop
         {
             case ChannelEvent.Ok:
                 return true;
+            case ChannelEvent.NotFound:
+                // No such service on this machine (a confidential VM has no KVP channel, fcopy
+                // is off with "Guest services"): one line and exit 0, so that Restart=on-failure
+                // does not retry; udev starts us again if the device appears. READY=1 first:
+                // a Type=notify unit whose process exits 0 without it fails ("protocol").
+                _exitCode = 0;
+                string why = r.Detail is { } detail && !detail.StartsWith("open ", StringComparison.Ordinal) ? detail : "no " + _channel.Description;
+                _log.Info(why + ": nothing to serve on this machine; exiting");
+                _notify?.Ready("not started: " + why);
+                return false;
             case ChannelEvent.Busy:
                 _log.Err("open " + _channel.Description + " failed; error: " + Errno.Describe(r.Errno)
                          + " (another daemon already holds the device)");
@@ -132,6 +151,8 @@ public sealed class ServiceLoop
             default:
                 if (r.Detail == "registration")
                     _log.Err("registration to kernel failed; error: " + Errno.Describe(r.Errno));
+                else if (r.Detail is { } d && !d.StartsWith("open ", StringComparison.Ordinal))
+                    _log.Err(d + "; error: " + Errno.Describe(r.Errno));
                 else
                     _log.Err("open " + _channel.Description + " failed; error: " + Errno.Describe(r.Errno));
                 return false;
@@ -159,6 +180,7 @@ public sealed class ServiceLoop
         if (polled.Value == 0)
         {
             _handler.OnTimer();
+            ReportHandlerStatus();
             return State;
         }
 
@@ -186,6 +208,9 @@ public sealed class ServiceLoop
         {
             case ChannelEvent.Registered:
                 _handler.OnRegistered(r.Detail ?? "");
+                // Right after the reply was read: the kernel now routes host requests to us.
+                _idleStatus = "registered, protocol " + (r.Detail ?? "?");
+                _notify?.Ready(_handler.Status ?? _idleStatus);
                 return DaemonState.Ready;
             case ChannelEvent.HandshakeRejected:
                 _log.Err("invalid version negotiation");
@@ -202,6 +227,13 @@ public sealed class ServiceLoop
                 _log.Err("read failed; error: " + Errno.Describe(r.Errno));
                 return DaemonState.Reopening;
         }
+    }
+
+    /// <summary>What the handler says of itself (VSS: frozen filesystems), else the registration.</summary>
+    void ReportHandlerStatus()
+    {
+        if (_notify is null || !_notify.ReadySent) return;
+        _notify.Status(_handler.Status ?? _idleStatus);
     }
 
     /// <summary>Waits before reconnecting when reopens keep failing, so a broken device cannot

@@ -1,3 +1,6 @@
+using System;
+using HvDaemons.Os;
+
 namespace HvDaemons.Kvp;
 
 /// <summary>
@@ -33,5 +36,15 @@ public sealed record KvpPaths(string PoolDirectory, string ScriptsDirectory)
     /// <summary>Longest hv_set_ifconfig may run (it restarts the interface); below the kernel's 30 s wait.</summary>
     public int SetScriptTimeoutMs { get; init; } = 25_000;
 
-    public string Script(string name) => ScriptsDirectory.TrimEnd('/') + "/" + name;
+    /// <summary>Where an empty <see cref="ScriptsDirectory"/> looks scripts up; null: the PATH variable.</summary>
+    public string? ScriptSearchPath { get; init; } = Environment.GetEnvironmentVariable("PATH");
+
+    /// <summary>The script to run: in <see cref="ScriptsDirectory"/>, or, when that is empty
+    /// (built with KVP_SCRIPTS_PATH=), the first executable of that name on the search path.
+    /// A script found nowhere keeps its bare name, for the log line that says it is missing.</summary>
+    public string Script(string name)
+    {
+        if (ScriptsDirectory.Length > 0) return ScriptsDirectory.TrimEnd('/') + "/" + name;
+        return ExecutableSearch.Find(name, ScriptSearchPath) ?? name;
+    }
 }

@@ -20,8 +20,9 @@ public readonly record struct ChildResult(int SpawnError, bool TimedOut, int Exi
 }
 
 /// <summary>
-/// Runs a program with an argv array (never a shell string), stdin and stderr on /dev/null,
-/// stdout captured, in its own session so a timeout can kill it and everything it started.
+/// Runs a program with an argv array (never a shell string), stdin on /dev/null, stdout captured
+/// (stderr too, or /dev/null), in its own session (so its own process group) so a timeout can
+/// kill it and everything it started.
 /// posix_spawn instead of fork: a running .NET process cannot fork safely.
 /// </summary>
 public static unsafe class ChildProcess
@@ -29,13 +30,12 @@ public static unsafe class ChildProcess
     const int MaxOutput = 64 * 1024;
 
     /// <param name="timeoutMs">After this the process group gets SIGKILL.</param>
-    public static ChildResult Run(string path, IReadOnlyList<string> argv, int timeoutMs)
+    /// <param name="environment">The child's whole environment; null: ours (with a PATH).</param>
+    /// <param name="captureStderr">stderr into the same pipe as stdout, instead of /dev/null.</param>
+    public static ChildResult Run(string path, IReadOnlyList<string> argv, int timeoutMs,
+                                  IReadOnlyList<string>? environment = null, bool captureStderr = false)
     {
-        var env = new List<string>();
-        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
-            env.Add(e.Key + "=" + e.Value);
-        if (Environment.GetEnvironmentVariable("PATH") is null)
-            env.Add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        IReadOnlyList<string> env = environment ?? InheritedEnvironment();
 
         int* pipe = stackalloc int[2];
         if (LibC.pipe2(pipe, LibC.O_CLOEXEC) != 0) return new ChildResult(LibC.errno, false, -1, "");
@@ -68,7 +68,8 @@ public static unsafe class ChildProcess
                 {
                     Interop.posix_spawn_file_actions_addopen(actions, 0, dn, Posix.O_RDONLY, 0);
                     Interop.posix_spawn_file_actions_adddup2(actions, pipe[1], 1);
-                    Interop.posix_spawn_file_actions_addopen(actions, 2, dn, Posix.O_WRONLY, 0);
+                    if (captureStderr) Interop.posix_spawn_file_actions_adddup2(actions, pipe[1], 2);
+                    else Interop.posix_spawn_file_actions_addopen(actions, 2, dn, Posix.O_WRONLY, 0);
                 }
                 fixed (byte* f = file)
                     rc = Interop.posix_spawn(&pid, f, actions, attr, native.Argv, native.Envp);
@@ -88,6 +89,16 @@ public static unsafe class ChildProcess
         int status = timedOut ? Kill(pid) : Wait(pid, deadline, out timedOut);
         string text = System.Text.Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length);
         return new ChildResult(0, timedOut, status, text);
+    }
+
+    static List<string> InheritedEnvironment()
+    {
+        var env = new List<string>();
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
+            env.Add(e.Key + "=" + e.Value);
+        if (Environment.GetEnvironmentVariable("PATH") is null)
+            env.Add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        return env;
     }
 
     /// <summary>Reads stdout until EOF; false if the deadline passed first.</summary>

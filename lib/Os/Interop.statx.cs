@@ -10,6 +10,8 @@ internal static unsafe partial class Interop
     // compatibility symbols Tmds.LibC's stat and fstat resolve to.
     internal const int StatxSize = 256;
     internal const int StatxNlink = 16;      // __u32 stx_nlink
+    internal const int StatxUid = 20;        // __u32 stx_uid
+    internal const int StatxGid = 24;        // __u32 stx_gid
     internal const int StatxMode = 28;       // __u16 stx_mode
     internal const int StatxIno = 32;        // __u64 stx_ino
     internal const int StatxFileSize = 40;   // __u64 stx_size

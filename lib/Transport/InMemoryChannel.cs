@@ -56,7 +56,12 @@ public sealed unsafe class InMemoryChannel : IHostChannel
         {
             int e = FailNextOpenWith;
             FailNextOpenWith = 0;
-            return e == Errno.EBUSY ? new ChannelResult(ChannelEvent.Busy, 0, e) : ChannelResult.Failed(e);
+            return e switch
+            {
+                Errno.EBUSY => new ChannelResult(ChannelEvent.Busy, 0, e),
+                Errno.ENOENT => new ChannelResult(ChannelEvent.NotFound, 0, e),
+                _ => ChannelResult.Failed(e),
+            };
         }
         int* fds = stackalloc int[2];
         LibC.pipe2(fds, LibC.O_CLOEXEC | LibC.O_NONBLOCK);

@@ -49,7 +49,9 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     }
 
     public string Description => _device?.Description ?? "uio fcopy device";
-    public bool InHandshake => false;
+    /// <summary>From Open until the host's first IC negotiation is agreed: the ring's
+    /// counterpart of the char device's registration reply.</summary>
+    public bool InHandshake { get; private set; }
     public int PollFd => _epoll;
 
     /// <summary>Names in START arrive as the host sent them: UTF-16LE.</summary>
@@ -61,12 +63,9 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     public ChannelResult Open()
     {
         Close();
+        // The loop logs why, once: absence is not an error there.
         ChannelResult located = _locator.Locate(out UioLocation where);
-        if (located.Event != ChannelEvent.Ok)
-        {
-            _log.Err(located.Detail ?? "uio fcopy device not found");
-            return located;
-        }
+        if (located.Event != ChannelEvent.Ok) return located;
 
         SysResult r = _openDevice(where.DevicePath, out IUioDevice? device);
         if (!r.Ok)
@@ -94,6 +93,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
             return ChannelResult.Failed(e, "epoll");
         }
         _log.Info("uio fcopy channel on " + _device.Description + ", " + _rx.DataSize + "-byte rings");
+        InHandshake = true;
         RearmOrWake();   // enables host interrupts; the host may have queued packets already
         return ChannelResult.Ok();
     }
@@ -161,16 +161,21 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         if (type == IcLayout.TypeNegotiate)
         {
             NegotiationOutcome outcome = IcNegotiation.Answer(payload);
+            bool first = false;
             if (outcome == NegotiationOutcome.Agreed)
             {
                 Negotiations++;
+                first = InHandshake;
+                InHandshake = false;
                 _log.Info("FCopy IC version " + IcNegotiation.ServiceMajor + "." + IcNegotiation.ServiceMinor);
             }
             else
             {
                 _log.Err("Invalid icmsg negotiate (" + outcome + ")");
             }
-            return Respond(payloadAt, payloadLength) ? null : ChannelResult.Failed(Errno.EAGAIN, "TX ring full");
+            if (!Respond(payloadAt, payloadLength)) return ChannelResult.Failed(Errno.EAGAIN, "TX ring full");
+            // Answered: the host now sends requests, which is what "registered" means here.
+            return first ? new ChannelResult(ChannelEvent.Registered, 0, 0, IcNegotiation.ServiceMajor + "." + IcNegotiation.ServiceMinor) : null;
         }
         if (type != IcLayout.TypeFcopy)
         {
@@ -270,6 +275,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         if (_wake >= 0) LibC.close(_wake);
         _epoll = _wake = -1;
         _pendingLength = -1;
+        InHandshake = false;
     }
 
     public void Dispose() => Close();

@@ -45,8 +45,9 @@ public sealed class UioLocator(string sysRoot, string devRoot, Logger log)
             if (bound.Event != ChannelEvent.Ok) return bound;
             for (int waited = 0; (uio = FindUioName()) is null && waited < BindWaitMs; waited += 50)
                 Thread.Sleep(50);
+            // The device is there but unusable: an error, not absence.
             if (uio is null)
-                return new ChannelResult(ChannelEvent.NotFound, 0, Errno.ENODEV,
+                return new ChannelResult(ChannelEvent.Failed, 0, Errno.ENODEV,
                     "no uio node under " + DeviceDir + "/uio after binding uio_hv_generic");
         }
 
@@ -111,7 +112,7 @@ public sealed class UioLocator(string sysRoot, string devRoot, Logger log)
     ChannelResult Bind()
     {
         if (!Directory.Exists(DriverDir))
-            return new ChannelResult(ChannelEvent.NotFound, 0, Errno.ENODEV,
+            return new ChannelResult(ChannelEvent.Failed, 0, Errno.ENODEV,
                 "the fcopy device is not bound and uio_hv_generic is not loaded (modprobe uio_hv_generic)");
         log.Info("binding the fcopy VMBus device to uio_hv_generic");
         SysResult r = WriteSysfs(Path.Combine(DriverDir, "new_id"), FcopyClassId);

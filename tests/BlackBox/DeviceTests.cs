@@ -72,6 +72,23 @@ public sealed class DeviceTests
     }
 
     [SkippableFact]
+    public void A_held_registration_reply_is_neither_polled_nor_read_until_released()
+    {
+        BlackBoxEnvironment.RequireSandbox();
+        var host = new SimHost();
+        host.Kernel.Vss.HoldRegistrationReplies = true;
+        using Sandbox sb = Sandbox.Start(host, new SandboxSpec(RawClient.Path,
+            "open", Vss, "write", "0", "12", "129", "poll", "0", "200", "read", "0", "12"));
+        Assert.True(host.Kernel.Vss.WaitForEvent("read of 12 B blocks", Bound), string.Join('\n', host.Kernel.Vss.History) + sb.Describe());
+        Assert.Equal(0, host.Kernel.Vss.Registrations);
+        Assert.NotEqual(ServiceState.Ready, host.Kernel.Vss.State);
+        Assert.True(host.Kernel.Vss.ReleaseRegistrationReply());
+        Assert.True(sb.WaitForExit(Bound) == 0, sb.Describe());
+        Assert.Equal(new[] { "open 0", "write 12", "poll 0x0", "read 4 first=129" }, ClientLines(sb));
+        Assert.Equal(1, host.Kernel.Vss.Registrations);
+    }
+
+    [SkippableFact]
     public void Read_blocks_even_with_O_NONBLOCK_until_the_host_sends_and_the_reply_reaches_the_host()
     {
         BlackBoxEnvironment.RequireSandbox();

@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using Xunit;
 
@@ -5,9 +6,11 @@ namespace HvDaemons.Packaging;
 
 /// <summary>The initramfs-tools hook asks initramfs-tools for the daemon and the Hyper-V
 /// modules (copy_exec and manual_add_modules stubbed: the real ones copy the libraries ldd
-/// names), and init-bottom stops only our daemon. Each runs in a private mount namespace with
-/// tmpfs over the folders it reads (/usr/share, /usr/sbin, /run).</summary>
-public sealed class InitramfsTests
+/// names), init-premount waits only on Hyper-V and only for the KVP channel, dracut's
+/// ExecCondition= script likewise, and init-bottom stops only our daemon. Each runs in a
+/// private mount namespace with tmpfs over the folders it reads (/usr/share, /usr/sbin, /run,
+/// /dev, /sys/bus).</summary>
+public sealed partial class InitramfsTests
 {
     const string HookFunctions = """
         copy_exec() { echo "copy_exec $*" >>"$CALLS"; }

@@ -38,6 +38,7 @@ public sealed class InstallTests
         ("/usr/libexec/hypervkvpd/hv_get_dns_info", Exec),
         ("/usr/libexec/hypervkvpd/hv_get_dhcp_info", Exec),
         ("/usr/libexec/hypervkvpd/hv_set_ifconfig", Exec),
+        ("/usr/libexec/hv_fcopy_uio_bind", Exec),
         ("/usr/lib/systemd/system/hv_kvp_daemon.service", Data),
         ("/usr/lib/systemd/system/hv_vss_daemon.service", Data),
         ("/usr/lib/systemd/system/hv_fcopy_daemon.service", Data),
@@ -53,6 +54,7 @@ public sealed class InstallTests
         ("/usr/share/man/man8/hypervkvpd.8", Data),
         ("/usr/share/man/man8/hypervvssd.8", Data),
         ("/usr/share/man/man8/hypervfcopyd.8", Data),
+        ("/etc/hyperv/vss.conf", Data),
         .. UnitAliases.Select(a => ("/usr/lib/systemd/system/" + a.Alias, Data)),
     ];
 
@@ -109,7 +111,7 @@ public sealed class InstallTests
     {
         MakeInstall.RequireBuilt();
         string settings = File.ReadAllText(Path.Combine(MakeInstall.Out, "build-settings"));
-        Assert.Contains("libexecdir=/usr/libexec\n", settings);
+        Assert.Contains("kvp_scripts_path=/usr/libexec/hypervkvpd\n", settings);
 
         // Native AOT keeps string literals as UTF-16LE; the high byte of the last character
         // may be shared with what follows in its literal blob, so it is left out of the search.
@@ -163,6 +165,23 @@ public sealed class InstallTests
     }
 
     [SkippableFact]
+    public void An_administrators_vss_conf_survives_install_and_uninstall_and_the_shipped_one_is_all_comments()
+    {
+        MakeInstall.RequireBuilt();
+        using var dest = new TempTree("vssconf");
+        dest.Write("/etc/hyperv/vss.conf", "strict = yes\n");
+
+        MakeInstall.Ok("install", "DESTDIR=" + dest.Root);
+        Assert.Equal("strict = yes\n", File.ReadAllText(dest["/etc/hyperv/vss.conf"]));
+        MakeInstall.Ok("uninstall", "DESTDIR=" + dest.Root);
+        Assert.Equal("strict = yes\n", File.ReadAllText(dest["/etc/hyperv/vss.conf"]));
+
+        // The example changes nothing: every line is a comment or blank.
+        string shipped = File.ReadAllText(Path.Combine(PackagingEnvironment.RepoRoot, "packaging", "vss.conf"));
+        Assert.All(shipped.Split('\n'), l => Assert.True(l.Length == 0 || l[0] == '#', l));
+    }
+
+    [SkippableFact]
     public void Uninstall_after_a_fresh_install_leaves_only_the_standard_folders()
     {
         MakeInstall.RequireBuilt();
@@ -172,11 +191,12 @@ public sealed class InstallTests
         Assert.True(File.Exists(dest["/usr/lib/dracut/modules.d/90hv-kvp/module-setup.sh"]));
         Assert.Equal(Exec, File.GetUnixFileMode(dest["/usr/lib/dracut/modules.d/90hv-kvp/module-setup.sh"]));
         Assert.Equal(Data, File.GetUnixFileMode(dest["/usr/lib/dracut/modules.d/90hv-kvp/hv-kvp-daemon-initrd.service"]));
+        Assert.Equal(Exec, File.GetUnixFileMode(dest["/usr/lib/dracut/modules.d/90hv-kvp/hv-kvp-wait-channel.sh"]));
         foreach (string f in new[] { "hooks", "scripts/init-premount", "scripts/init-bottom" })
             Assert.Equal(Exec, File.GetUnixFileMode(dest["/usr/share/initramfs-tools/" + f + "/hv_kvp_daemon"]));
         Assert.Contains("copy_exec \"$daemon\" /sbin", File.ReadAllText(dest["/usr/share/initramfs-tools/hooks/hv_kvp_daemon"]));
         Assert.Contains("daemon=/usr/sbin/hv_kvp_daemon\n", File.ReadAllText(dest["/usr/share/initramfs-tools/hooks/hv_kvp_daemon"]));
-        Assert.Equal(DefaultLayout.Length + 5, dest.Files().Count);
+        Assert.Equal(DefaultLayout.Length + 6, dest.Files().Count);
 
         MakeInstall.Ok("uninstall", "DESTDIR=" + dest.Root);
 

@@ -17,6 +17,10 @@ public sealed class ShellLintTests
             foreach (string f in Directory.EnumerateFiles(Path.Combine(root, dir), "*", SearchOption.AllDirectories).Order())
                 yield return [Path.GetRelativePath(root, f), "sh"];
         yield return ["dracut/90hv-kvp/module-setup.sh", "bash"];
+        yield return ["dracut/90hv-kvp/hv-kvp-wait-channel.sh", "sh"];
+        // The .deb's maintainer scripts: dpkg runs them with /bin/sh (dash on Debian).
+        foreach (string script in new[] { "postinst", "prerm", "postrm" })
+            yield return ["debian/" + script, "sh"];
     }
 
     [Theory]

@@ -30,6 +30,8 @@ public sealed class UnitFileTests
         string unitDir = root["/usr/lib/systemd/system"];
         File.Copy(root["/usr/lib/dracut/modules.d/90hv-kvp/hv-kvp-daemon-initrd.service"],
                   Path.Combine(unitDir, "hv-kvp-daemon-initrd.service"));
+        // Where module-setup.sh puts the initrd unit's ExecCondition= script.
+        File.Copy(root["/usr/lib/dracut/modules.d/90hv-kvp/hv-kvp-wait-channel.sh"], root["/usr/libexec/hv-kvp-wait-channel"]);
         foreach (string f in Directory.EnumerateFiles(systemUnits))
         {
             string target = Path.Combine(unitDir, Path.GetFileName(f));
@@ -144,6 +146,41 @@ public sealed class UnitFileTests
         }
         Assert.DoesNotContain(File.ReadAllLines(Path.Combine(dir, "hv_kvp_daemon.service.in")), l => l.StartsWith("NoNewPrivileges=", StringComparison.Ordinal));
         Assert.DoesNotContain(File.ReadAllLines(Path.Combine(dir, "hv_fcopy_uio_bind.service.in")), l => l.StartsWith("ConditionKernelVersion=", StringComparison.Ordinal));
+    }
+
+    /// <summary>Type=notify makes units ordered after a daemon (cloud-init after KVP) wait for
+    /// its registration, not its fork; only the main process may notify; every daemon unit
+    /// names a start timeout and says why, and every hardening option carries its reason.</summary>
+    [Fact]
+    public void Daemon_units_are_type_notify_with_a_reasoned_timeout_and_a_reason_per_option()
+    {
+        string repo = PackagingEnvironment.RepoRoot;
+        var units = new Dictionary<string, string>
+        {
+            ["hv_kvp_daemon.service"] = Path.Combine(repo, "packaging/systemd/hv_kvp_daemon.service.in"),
+            ["hv_vss_daemon.service"] = Path.Combine(repo, "packaging/systemd/hv_vss_daemon.service.in"),
+            ["hv_fcopy_daemon.service"] = Path.Combine(repo, "packaging/systemd/hv_fcopy_daemon.service.in"),
+            ["hv_fcopy_uio_daemon.service"] = Path.Combine(repo, "packaging/systemd/hv_fcopy_uio_daemon.service.in"),
+            ["hv-kvp-daemon-initrd.service"] = Path.Combine(repo, "packaging/dracut/90hv-kvp/hv-kvp-daemon-initrd.service"),
+        };
+        string[] hardening = ["NoNewPrivileges=", "CapabilityBoundingSet=", "Protect", "Private", "Restrict",
+                              "LockPersonality=", "SystemCallArchitectures=", "SystemCallFilter=", "MemoryDeny"];
+        foreach (var (unit, path) in units)
+        {
+            string[] lines = File.ReadAllLines(path);
+            string[] directives = lines.Where(l => !l.StartsWith('#')).ToArray();
+            Assert.True(directives.Contains("Type=notify"), unit + " is not Type=notify");
+            Assert.True(directives.Contains("NotifyAccess=main"), unit + " lacks NotifyAccess=main");
+            int timeout = Array.FindIndex(lines, l => l.StartsWith("TimeoutStartSec=", StringComparison.Ordinal));
+            Assert.True(timeout > 0 && lines[timeout - 1].StartsWith('#'), unit + ": TimeoutStartSec= without a reason above it");
+            Assert.Matches("^TimeoutStartSec=[1-9][0-9]*s$", lines[timeout]);
+            for (int i = 0; i < lines.Length; i++)
+                if (hardening.Any(h => lines[i].StartsWith(h, StringComparison.Ordinal)))
+                    Assert.True(i > 0 && lines[i - 1].StartsWith("# Kept", StringComparison.Ordinal),
+                                unit + ": " + lines[i] + " has no \"# Kept...\" reason on the line above");
+        }
+        // The oneshot binder has no main process to wait for.
+        Assert.DoesNotContain("Type=notify", File.ReadAllText(Path.Combine(repo, "packaging/systemd/hv_fcopy_uio_bind.service.in")));
     }
 
     /// <summary>systemd's unit name for a device node path (systemd-escape --path --suffix=device).</summary>

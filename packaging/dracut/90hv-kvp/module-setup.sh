@@ -25,6 +25,8 @@ install() {
     inst_binary @sbindir@/hv_kvp_daemon /usr/sbin/hv_kvp_daemon
     inst_simple "$moddir/hv-kvp-daemon-initrd.service" \
         "$systemdsystemunitdir/hv-kvp-daemon-initrd.service"
+    inst_script "$moddir/hv-kvp-wait-channel.sh" /usr/libexec/hv-kvp-wait-channel
+    inst_multiple tr sleep
     mkdir -p "$initdir/etc/udev/rules.d"
     printf '%s\n' 'SUBSYSTEM=="misc", KERNEL=="vmbus/hv_kvp", TAG+="systemd", ENV{SYSTEMD_WANTS}+="hv-kvp-daemon-initrd.service"' \
         >"$initdir/etc/udev/rules.d/70-hv-kvp-initrd.rules"

@@ -41,7 +41,7 @@ public sealed class FcopyKernel : SimService
             byte[] reply = new byte[FcopyLayout.ReplySize];
             BinaryPrimitives.WriteUInt32LittleEndian(reply, FcopyOp.Version1);
             Note("registration version 1");
-            return Send(reply, RegistrationDone) ? data.Length : -Native.EFAULT;
+            return SendRegistrationReply(reply) ? data.Length : -Native.EFAULT;
         }
         if (State == ServiceState.UserspaceReq)
         {

@@ -43,7 +43,7 @@ public sealed class KvpKernel : SimService
             reply[KvpLayout.Operation] = op;
             Encoding.ASCII.GetBytes(_options.KvpKernelVersion, reply.AsSpan(KvpLayout.RegisterVersion, KvpLayout.RegisterVersionLength - 1));
             Note("registration " + (op == KvpOp.Register1 ? "REGISTER1" : "REGISTER (legacy)"));
-            Send(reply, RegistrationDone);   // KVP ignores a failure to queue the reply
+            SendRegistrationReply(reply);   // KVP ignores a failure to queue the reply
             return data.Length;
         }
         if (State == ServiceState.UserspaceReq)

@@ -13,7 +13,7 @@ namespace HvDaemons.HostSim.Kernel;
 /// reset on release. Service-specific rules (write sizes, registration values, which host ops
 /// reach the daemon) live in the subclasses. Every member runs under the kernel's one lock.
 /// </summary>
-public abstract class SimService
+public abstract partial class SimService
 {
     readonly object _gate;
     readonly Queue<HostRequest> _hostQueue = new();
@@ -343,6 +343,7 @@ public abstract class SimService
     {
         if (_out is not null) Note("unread message discarded");
         _out = null;
+        _heldRegistrationReply = null;
         if (_current is HostRequest r)
         {
             _current = null;

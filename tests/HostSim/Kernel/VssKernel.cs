@@ -68,7 +68,7 @@ public sealed class VssKernel : SimService
             byte[] reply = new byte[VssLayout.RegistrationReplySize];
             BinaryPrimitives.WriteUInt32LittleEndian(reply, VssOp.Register1);
             Note("registration REGISTER1");
-            return Send(reply, RegistrationDone) ? data.Length : -Native.EFAULT;
+            return SendRegistrationReply(reply) ? data.Length : -Native.EFAULT;
         }
         if (State == ServiceState.UserspaceReq)
         {

@@ -20,7 +20,9 @@ public sealed class UioDaemonSandbox : IDisposable
     readonly StringBuilder _stderr = new();
 
     /// <param name="binary">The published hv_fcopy_daemon; it is run through a symlink named hv_fcopy_uio_daemon.</param>
-    public UioDaemonSandbox(UioRingHost host, string binary, string extraSetup = "")
+    /// <param name="environment">Extra variables for the daemon (e.g. NOTIFY_SOCKET).</param>
+    public UioDaemonSandbox(UioRingHost host, string binary, string extraSetup = "",
+                            System.Collections.Generic.IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(binary)) throw new FileNotFoundException(binary + " missing: run ./build.sh", binary);
         string link = Path.Combine(host.Root, "hv_fcopy_uio_daemon");
@@ -39,6 +41,8 @@ public sealed class UioDaemonSandbox : IDisposable
         psi.Environment["T"] = host.Root;
         psi.Environment[UioSimulatedDevice.EnvironmentVariable] = "1";
         psi.Environment["HV_SYSLOG_SOCKET"] = "/dev/no-syslog-here";   // lines go to stderr
+        if (environment is not null)
+            foreach (var (k, v) in environment) psi.Environment[k] = v;
         _process = Process.Start(psi)!;
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
         _process.BeginErrorReadLine();

@@ -1,7 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Threading;
 using System.Security.Cryptography;
 using HvDaemons.Wire;
+using HvDaemons.HostSim.Systemd;
 using HvDaemons.HostSim.Uio;
 using Xunit;
 
@@ -81,6 +85,26 @@ public sealed class UioBinaryTests : IDisposable
         Assert.Contains("binding the fcopy VMBus device to uio_hv_generic", daemon.Log);
     }
 
+    [Theory]
+    [InlineData(HvDaemons.HostSim.Uio.MaskSemantics.KernelMasks)]
+    [InlineData(HvDaemons.HostSim.Uio.MaskSemantics.UserOwned)]
+    public void PacketsQueuedBehindOneInterruptAreAllAnsweredUnderEitherMaskRegime(HvDaemons.HostSim.Uio.MaskSemantics semantics)
+    {
+        using var host = new UioRingHost(Path.Combine(_dir, "env"), semantics: semantics);
+        using var daemon = new UioDaemonProcess(host);
+        host.Negotiate();
+        uint[] statuses = host.SendBatch([
+            FcopyMessages.Start(_dir, "batched", 0, host.Encoding),
+            FcopyMessages.Write(0, "one "u8),
+            FcopyMessages.Write(4, "two"u8),
+            FcopyMessages.Complete(),
+            FcopyMessages.Cancel(),
+        ]);
+        Assert.All(statuses, s => Assert.Equal(HvStatus.S_OK, s));
+        Assert.Equal("one two", File.ReadAllText(Path.Combine(_dir, "batched")));
+        Assert.Equal(0, daemon.Stop());
+    }
+
     [Fact]
     public void CopyOf64MiBWithChecksum()
     {
@@ -89,5 +113,45 @@ public sealed class UioBinaryTests : IDisposable
         host.Negotiate();
         FcopyBulkCopy.SendAndVerify(host.Send, host.Encoding, _dir, "large.bin", 64L << 20, seed: 42);
         Assert.Equal(0, daemon.Stop());
+    }
+
+    /// <summary>The ring's counterpart of the registration reply is the host's IC negotiation:
+    /// READY=1 only once it is answered, once, and STATUS only after a reopen.</summary>
+    [Fact]
+    public void ReadyComesOnceTheHostsNegotiationIsAnsweredAndNeverAgain()
+    {
+        using var host = NewHost();
+        using var notify = new NotifyListener();
+        using var daemon = new UioDaemonProcess(host, environment: new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Address });
+        string context() => notify.Describe() + daemon.Log;
+
+        Assert.True(WaitUntil(() => notify.Messages.Any(m => m.Text.StartsWith("STATUS=registering with /dev/uio0", StringComparison.Ordinal))), context());
+        Thread.Sleep(1000);   // the channel is open; the host has not negotiated
+        Assert.True(notify.With("READY=1").Count == 0, "READY=1 before the negotiation:\n" + context());
+
+        host.Negotiate();
+        DateTime answered = DateTime.UtcNow;
+        DateTime? ready = notify.WaitFor("READY=1", TimeSpan.FromSeconds(2));
+        Assert.True(ready is not null && ready.Value - answered < TimeSpan.FromSeconds(2), "no READY=1 within 2 s:\n" + context());
+        Assert.Contains("STATUS=registered, protocol 1.1", notify.With("READY=1")[0].Text);
+
+        host.ResetTransport();   // the daemon reopens and the host negotiates again
+        Assert.Equal(HvStatus.S_OK, host.Send(FcopyMessages.Cancel()));
+        Assert.True(WaitUntil(() => notify.Messages.SkipWhile(m => !m.Text.Contains("STATUS=reopening")).Any(m => m.Text.Contains("STATUS=registered"))), context());
+        Assert.True(notify.With("READY=1").Count == 1, "READY=1 more than once:\n" + context());
+
+        Assert.Equal(0, daemon.Stop());
+        Assert.True(notify.WaitFor("STOPPING=1", TimeSpan.FromSeconds(2)) is not null, context());
+    }
+
+    static bool WaitUntil(Func<bool> condition)
+    {
+        DateTime end = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > end) return false;
+            Thread.Sleep(20);
+        }
+        return true;
     }
 }

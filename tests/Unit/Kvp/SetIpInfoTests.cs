@@ -70,6 +70,33 @@ public class SetIpInfoTests
     }
 
     [Fact]
+    public void ConfigFilesAreReplacedWholeKeepingTheirModeAndLeaveNoTemporaryFile()
+    {
+        using var t = WithAdapter();
+        t.Script("hv_set_ifconfig", "#!/bin/sh\nexit 0\n");
+        string ifcfg = Path.Combine(t.Paths.PoolDirectory, "ifcfg-eth0");
+        string keyfile = Path.Combine(t.Paths.PoolDirectory, "eth0.nmconnection");
+        Directory.CreateDirectory(t.Paths.PoolDirectory);
+        File.WriteAllText(ifcfg, "OLD=1\n");
+        File.SetUnixFileMode(ifcfg, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        long oldInode = Inode(ifcfg);
+        Assert.Equal(Msg.S_OK, t.Status(Worked()));
+        Assert.Equal(WorkedIfcfg, File.ReadAllText(ifcfg));
+        Assert.Equal(WorkedKeyfile, File.ReadAllText(keyfile));
+        Assert.NotEqual(oldInode, Inode(ifcfg));   // a new file renamed over the name, not rewritten in place
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(ifcfg));
+        Assert.DoesNotContain(Directory.GetFiles(t.Paths.PoolDirectory), f => Path.GetFileName(f).Contains(".tmp-"));
+    }
+
+    static long Inode(string path)
+    {
+        var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+        string s = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return long.Parse(s.Trim());
+    }
+
+    [Fact]
     public void DhcpAndNoAddressesFollowTheMethodRules()
     {
         var c = new IpConfig("eth0", "AA:BB:CC:DD:EE:FF", true, [], [], [], []);

@@ -1,6 +1,8 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.IO;
+using System.Text;
 using HvDaemons.Daemon;
 using HvDaemons.Os;
 using HvDaemons.Transport;
@@ -84,5 +86,29 @@ public sealed class VssLoopTests : IDisposable
         Assert.All(_kernel.Replies, r => Assert.Equal(HvStatus.S_OK, BinaryPrimitives.ReadUInt32LittleEndian(r)));
         Assert.Empty(_ops.Frozen);
         Assert.DoesNotContain(_log.Messages, m => m.Contains("before exit"));
+    }
+
+    [Fact]
+    public void Systemd_status_says_what_is_frozen_and_goes_back_after_the_thaw()
+    {
+        var sent = new List<string>();
+        var notify = new SystemdNotify("@vss", _log, (_, d) => { sent.Add(Encoding.UTF8.GetString(d)); return SysResult.Success(); });
+        _kernel.QueueFromHost(Op(VssOp.Freeze));
+        _kernel.AfterSend = k =>
+        {
+            if (k.Replies.Count == 1) k.QueueFromHost(Op(VssOp.Thaw));
+            else _stop.Request("SIGTERM");
+        };
+
+        Assert.Equal(0, new ServiceLoop(_kernel, _service, _log, _stop, notify).Run());
+
+        Assert.Equal(new[]
+        {
+            "STATUS=registering with in-memory\n",
+            "READY=1\nSTATUS=registered, protocol " + VssOp.Register1 + "\n",
+            "STATUS=frozen: 2 filesystems\n",
+            "STATUS=registered, protocol " + VssOp.Register1 + "\n",
+            "STOPPING=1\nSTATUS=stopping on SIGTERM\n",
+        }, sent);
     }
 }
