@@ -20,6 +20,12 @@ public sealed record KvpPaths(string PoolDirectory, string ScriptsDirectory)
     public string ResolvedConf { get; init; } = "/run/systemd/resolve/resolv.conf";
     public string OsRelease { get; init; } = "/etc/os-release";
 
+    /// <summary>The daemon's settings file (hv_kvp_daemon(8)); missing means the defaults.</summary>
+    public string ConfigFile { get; init; } = "/etc/hyperv/kvp.conf";
+
+    /// <summary>Where sysfs is mounted: DMI's product_uuid and /sys/firmware/efi give the VM's identity.</summary>
+    public string Sysfs { get; init; } = "/sys";
+
     /// <summary>Holds the legacy SuSE-release / redhat-release files.</summary>
     public string EtcDirectory { get; init; } = "/etc";
 

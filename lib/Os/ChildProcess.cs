@@ -10,10 +10,14 @@ namespace HvDaemons.Os;
 /// <summary>What a helper program did: its exit status (or why it has none) and its stdout.</summary>
 public readonly record struct ChildResult(int SpawnError, bool TimedOut, int ExitStatus, string Output)
 {
-    public bool Succeeded => SpawnError == 0 && !TimedOut && ExitStatus == 0;
+    /// <summary>Killed (with its process group) because the daemon was asked to stop.</summary>
+    public bool Stopped { get; init; }
+
+    public bool Succeeded => SpawnError == 0 && !TimedOut && !Stopped && ExitStatus == 0;
 
     public string Describe() =>
         SpawnError != 0 ? "cannot start: " + Errno.Describe(SpawnError)
+        : Stopped ? "killed because the daemon is stopping"
         : TimedOut ? "timed out and was killed"
         : ExitStatus >= 0 ? "exit status " + ExitStatus
         : "killed by signal " + -ExitStatus;
@@ -32,8 +36,11 @@ public static unsafe class ChildProcess
     /// <param name="timeoutMs">After this the process group gets SIGKILL.</param>
     /// <param name="environment">The child's whole environment; null: ours (with a PATH).</param>
     /// <param name="captureStderr">stderr into the same pipe as stdout, instead of /dev/null.</param>
+    /// <param name="stopFd">Readable once the daemon must stop (<see cref="StopWait"/>): the
+    /// process group gets SIGKILL at once; -1 for none.</param>
     public static ChildResult Run(string path, IReadOnlyList<string> argv, int timeoutMs,
-                                  IReadOnlyList<string>? environment = null, bool captureStderr = false)
+                                  IReadOnlyList<string>? environment = null, bool captureStderr = false,
+                                  int stopFd = -1)
     {
         IReadOnlyList<string> env = environment ?? InheritedEnvironment();
 
@@ -85,10 +92,11 @@ public static unsafe class ChildProcess
 
         long deadline = Environment.TickCount64 + timeoutMs;
         var output = new MemoryStream();
-        bool timedOut = !Drain(readEnd, output, deadline);
-        int status = timedOut ? Kill(pid) : Wait(pid, deadline, out timedOut);
+        bool stopped = false;
+        bool timedOut = !Drain(readEnd, output, deadline, stopFd, ref stopped);
+        int status = timedOut ? Kill(pid) : Wait(pid, deadline, stopFd, out timedOut, out stopped);
         string text = System.Text.Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length);
-        return new ChildResult(0, timedOut, status, text);
+        return new ChildResult(0, timedOut && !stopped, status, text) { Stopped = stopped };
     }
 
     static List<string> InheritedEnvironment()
@@ -101,11 +109,12 @@ public static unsafe class ChildProcess
         return env;
     }
 
-    /// <summary>Reads stdout until EOF; false if the deadline passed first.</summary>
-    static bool Drain(FileDescriptor fd, MemoryStream output, long deadline)
+    /// <summary>Reads stdout until EOF; false if the deadline passed or a stop came first.</summary>
+    static bool Drain(FileDescriptor fd, MemoryStream output, long deadline, int stopFd, ref bool stopped)
     {
         Span<byte> buf = stackalloc byte[4096];
-        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[1];
+        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[2];
+        int count = stopFd >= 0 ? 2 : 1;
         while (true)
         {
             long left = deadline - Environment.TickCount64;
@@ -113,8 +122,16 @@ public static unsafe class ChildProcess
             fds[0].fd = fd.Fd;
             fds[0].events = Interop.POLLIN;
             fds[0].revents = 0;
-            SysResult p = Posix.Poll(fds, (int)Math.Min(left, int.MaxValue));
+            fds[1].fd = stopFd;
+            fds[1].events = Interop.POLLIN;
+            fds[1].revents = 0;
+            SysResult p = Posix.Poll(fds[..count], (int)Math.Min(left, int.MaxValue));
             if (!p.Ok) return false;
+            if (count == 2 && fds[1].revents != 0)
+            {
+                stopped = true;
+                return false;
+            }
             if (p.Value == 0) continue;
             SysResult r = Posix.Read(fd, buf);
             if (!r.Ok || r.Value == 0) return true;
@@ -122,9 +139,10 @@ public static unsafe class ChildProcess
         }
     }
 
-    static int Wait(int pid, long deadline, out bool timedOut)
+    static int Wait(int pid, long deadline, int stopFd, out bool timedOut, out bool stopped)
     {
         timedOut = false;
+        stopped = false;
         while (true)
         {
             int status = 0;
@@ -136,7 +154,11 @@ public static unsafe class ChildProcess
                 timedOut = true;
                 return Kill(pid);
             }
-            System.Threading.Thread.Sleep(5);
+            if (!StopWait.Sleep(5, stopFd))
+            {
+                stopped = timedOut = true;
+                return Kill(pid);
+            }
         }
     }
 

@@ -11,6 +11,10 @@ public readonly record struct FileStamp(ulong Device, ulong Inode, long Size,
 {
     public bool SameFile(in FileStamp other) => Device == other.Device && Inode == other.Inode;
 
+    /// <summary>The filesystem's device number, as /proc/locks prints it.</summary>
+    public uint DeviceMajor => (uint)(Device >> 32);
+    public uint DeviceMinor => (uint)Device;
+
     internal static FileStamp From(in StatxFields f) => new(
         (ulong)f.DevMajor << 32 | f.DevMinor, f.Inode, f.Size,
         f.MtimeSec, f.MtimeNsec, f.CtimeSec, f.CtimeNsec, f.Links);

@@ -62,7 +62,7 @@ internal sealed partial class IpInfoService
             _log.Err($"SET_IP_INFO {ifname}: {script} is missing; wrote {ifcfg} and {keyfile} but nothing applies them");
             return HvStatus.E_FAIL;
         }
-        ChildResult r = ChildProcess.Run(script, [script, ifcfg, keyfile], _paths.SetScriptTimeoutMs);
+        ChildResult r = ChildProcess.Run(script, [script, ifcfg, keyfile], _paths.SetScriptTimeoutMs, stopFd: StopFd);
         if (!r.Succeeded)
         {
             _log.Err($"Failed to execute cmd '{script} {ifcfg} {keyfile}'; error: {r.Describe()}");

@@ -7,7 +7,8 @@ namespace HvDaemons.Kvp.Pool;
 /// The records of one pool file in file order, kept compact: a record whose fields hold
 /// nothing after their strings' NULs (every record a daemon writes) is stored as its key and
 /// value bytes only, any other record as its 2560 bytes exactly as stored, so whatever is
-/// written back equals the file. A 500-record pool takes tens of kB instead of 1.25 MB. An
+/// written back equals the file. A 500-record pool takes tens of kB instead of 1.25 MB (plus, once a record was deleted,
+/// a buffer as long as the longest tail rewritten). An
 /// index from key to the first record holding it makes a lookup O(1) (keys compare byte for
 /// byte, like upstream's memcmp). Pure memory: <see cref="KvpPool"/> decides when it mirrors
 /// the file. Nothing here allocates once the buffers have grown to the pool's size.
@@ -17,8 +18,8 @@ internal sealed class PoolImage
     public const int RecordSize = KvpLayout.PoolRecordSize;
     public const int KeyField = KvpLayout.MaxKeySize;
     public const int ValueField = KvpLayout.MaxValueSize;
-    /// <summary>Records per read or write chunk (40 kB), allocated on first use: most pools are
-    /// empty and never need one.</summary>
+    /// <summary>Records per read chunk (40 kB), allocated on first use: most pools are empty
+    /// and never need one.</summary>
     public const int ChunkRecords = 16;
 
     /// <summary>Where record i's bytes are in the arena; Raw: all 2560 bytes are there.</summary>
@@ -36,6 +37,7 @@ internal sealed class PoolImage
     int _arenaUsed;
     int _garbage;
     byte[]? _chunk;
+    byte[] _bytes = Array.Empty<byte>();
     readonly KeyIndex _index = new();
 
     public int Count { get; private set; }
@@ -81,16 +83,20 @@ internal sealed class PoolImage
 
     public void Commit() => _index.Rebuild(this, Count);
 
-    /// <summary>Records first.. first+count-1 (count at most <see cref="ChunkRecords"/>) as the
-    /// file holds them, contiguous, valid until the next call; for rewriting a file's tail.</summary>
-    public ReadOnlySpan<byte> Materialize(int first, int count)
-    {
-        Span<byte> into = LoadBuffer(count);
-        for (int k = 0; k < count; k++) CopyRecord(first + k, into.Slice(k * RecordSize, RecordSize));
-        return into;
-    }
-
     // ---- changes, each after the file was written ----
+
+    /// <summary>The file's bytes in [<paramref name="offset"/>, offset + length) as the image
+    /// holds them, clipped to its records: written out into a buffer kept for the next call
+    /// (it grows to the longest range asked for, a DELETE's tail), valid until then.</summary>
+    public ReadOnlySpan<byte> Bytes(long offset, int length)
+    {
+        long end = Math.Min(offset + length, (long)Count * RecordSize);
+        if (offset >= end) return ReadOnlySpan<byte>.Empty;
+        int first = (int)(offset / RecordSize), records = (int)((end - 1) / RecordSize) - first + 1;
+        if (_bytes.Length < records * RecordSize) _bytes = new byte[records * RecordSize];
+        for (int k = 0; k < records; k++) CopyRecord(first + k, _bytes.AsSpan(k * RecordSize, RecordSize));
+        return _bytes.AsSpan((int)(offset - (long)first * RecordSize), (int)(end - offset));
+    }
 
     public static ReadOnlySpan<byte> KeyOf(ReadOnlySpan<byte> record) => UntilNul(record.Slice(KvpLayout.PoolRecordKey, KeyField));
 
