@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make bench: prints figures for the published daemons in $1 (default out/linux-x64).
-# Nothing here is asserted; tests never assert on time. Run on an idle machine.
+# KVP and fcopy beside a floor of our own (bench/Floor, compiled with gcc) in the same run:
+# ours, the floor, and the ratio. Nothing here is asserted; tests never assert on time.
+# Run on an idle machine.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-out/linux-x64}")
@@ -14,7 +16,7 @@ run() {
 
 run StartupBench "$bin" 30
 run KvpBench
-[ -d bench/KvpBlackBoxBench ] && run KvpBlackBoxBench "$bin"
+[ -d bench/KvpBlackBoxBench ] && run KvpBlackBoxBench --bin "$bin"
 run VssBench
 [ -d bench/FcopyBench ] && run FcopyBench "$bin"
 exit 0

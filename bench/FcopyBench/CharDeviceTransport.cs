@@ -7,23 +7,26 @@ using HvDaemons.HostSim.Sandboxing;
 
 namespace HvDaemons.Bench;
 
-/// <summary>hv_fcopy_daemon on HostSim's FUSE /dev/vmbus/hv_fcopy (kernels up to 6.9).</summary>
+/// <summary>hv_fcopy_daemon, or the plain C yardstick (bench/Floor/plain_fcopy.c), on HostSim's
+/// FUSE /dev/vmbus/hv_fcopy (kernels up to 6.9).</summary>
 sealed class CharDeviceTransport : IFcopyTransport
 {
     static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     readonly SimHost _host = new(new SimKernelOptions());
     readonly Sandbox _sandbox;
 
-    public CharDeviceTransport(string binDir, string targetDir, long tmpfsBytes)
+    /// <param name="daemonFlags">Our daemon: -n; the yardstick takes no arguments.</param>
+    public CharDeviceTransport(string program, bool daemonFlags, string targetDir, long tmpfsBytes)
     {
-        SandboxSpec spec = SandboxSpec.ForDaemon(binDir, "hv_fcopy_daemon");
+        SandboxSpec spec = daemonFlags ? new SandboxSpec(program, "-n") : new SandboxSpec(program);
+        spec.Environment["HV_BENCH_ALLOC"] = "1";
         spec.Mounts.Add(new SandboxMount.Tmpfs(targetDir, Size: tmpfsBytes.ToString()));
         _sandbox = Sandbox.Start(_host, spec);
         if (!_host.Kernel.Fcopy.WaitReady(Bound))
         {
             string why = _sandbox.Describe();
             _sandbox.Dispose();
-            throw new InvalidOperationException("hv_fcopy_daemon did not register:\n" + why);
+            throw new InvalidOperationException(program + " did not register:\n" + why);
         }
     }
 
@@ -40,6 +43,13 @@ sealed class CharDeviceTransport : IFcopyTransport
     }
 
     public string HostPath(string path) => _sandbox.HostPath(path);
+
+    public long AllocatedBytes()
+    {
+        long sum = 0;
+        foreach (SyslogLine line in _sandbox.Log.Lines) sum += AllocationLines.Bytes(line.Message);
+        return sum;
+    }
 
     public int? Stop()
     {

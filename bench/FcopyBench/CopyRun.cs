@@ -11,6 +11,9 @@ namespace HvDaemons.Bench;
 readonly record struct CopyFigures(long Bytes, TimeSpan Wall, TimeSpan DaemonCpu, TimeSpan HostCpu, bool ChecksumOk)
 {
     public double MegabytesPerSecond => Bytes / 1e6 / Wall.TotalSeconds;
+
+    public static CopyFigures operator +(CopyFigures a, CopyFigures b)
+        => new(a.Bytes + b.Bytes, a.Wall + b.Wall, a.DaemonCpu + b.DaemonCpu, a.HostCpu + b.HostCpu, a.ChecksumOk && b.ChecksumOk);
 }
 
 /// <summary>Pushes one file through a transport as the host does (START, 6144-byte WRITEs in
@@ -20,7 +23,7 @@ static class CopyRun
     public static CopyFigures Run(IFcopyTransport t, BenchContent content, long size, byte[] expectedSha256, string targetDir)
     {
         string name = $"fcopy-bench-{size >> 20}MiB.bin";
-        TimeSpan daemon0 = ProcCpu.Read(t.DaemonPid);
+        TimeSpan daemon0 = TimeSpan.FromTicks(TaskCpu.Ns(t.DaemonPid) / 100);
         TimeSpan host0 = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.StartNew();
 
@@ -33,7 +36,7 @@ static class CopyRun
         Expect(t.Send(FcopyRequests.Complete()), "COMPLETE");
 
         wall.Stop();
-        TimeSpan daemonCpu = ProcCpu.Read(t.DaemonPid) - daemon0;
+        TimeSpan daemonCpu = TimeSpan.FromTicks(TaskCpu.Ns(t.DaemonPid) / 100) - daemon0;
         TimeSpan hostCpu = Process.GetCurrentProcess().TotalProcessorTime - host0;
 
         string copied = t.HostPath(Path.Combine(targetDir, name));

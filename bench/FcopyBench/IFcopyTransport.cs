@@ -14,6 +14,8 @@ interface IFcopyTransport : IDisposable
     uint Send(byte[] message);
     /// <summary>A path inside the daemon's namespace, readable from the bench while the daemon runs.</summary>
     string HostPath(string path);
+    /// <summary>Managed bytes the daemon reported allocating (HV_BENCH_ALLOC=1); 0 for the yardstick.</summary>
+    long AllocatedBytes();
     /// <summary>SIGTERM; the exit status, or null if it did not exit.</summary>
     int? Stop();
     /// <summary>The daemon's log and state, for a failure message.</summary>

@@ -1,156 +1,154 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
-using System.Text;
+using System.Linq;
 using HvDaemons.Bench;
 using HvDaemons.HostSim;
 using HvDaemons.HostSim.Host;
-using HvDaemons.HostSim.Sandboxing;
 using HvDaemons.Wire;
 
-// KvpBlackBoxBench [--bin DIR]: the published daemon against the simulated host. CPU time is
-// the daemon's own (utime+stime of its pid), so the simulator's cost is excluded; wall time
-// includes the FUSE round trips. Figures only, no pass/fail.
+// KvpBlackBoxBench [--bin DIR]: the published hv_kvp_daemon and the floor (bench/Floor/null_kvp.c,
+// which answers every request HV_S_OK doing nothing) side by side, through the same simulated
+// device, in one run. Per op: the responder's own CPU, system calls, and (ours) managed bytes
+// allocated; then RSS under a mixed load. Figures only, no pass/fail.
 if (SandboxSupport.WhyUnavailable() is string why)
 {
     Console.Error.WriteLine("KvpBlackBoxBench needs what the black-box tests need: " + why);
     return 2;
 }
 string bin = args.Length == 2 && args[0] == "--bin" ? Path.GetFullPath(args[1])
-    : Environment.GetEnvironmentVariable("HV_BIN_DIR") is { Length: > 0 } d ? Path.GetFullPath(d) : Path.Combine(Paths.RepoRoot(), "out", "linux-x64");
-if (!File.Exists(Path.Combine(bin, "hv_kvp_daemon")))
+    : Environment.GetEnvironmentVariable("HV_BIN_DIR") is { Length: > 0 } d ? Path.GetFullPath(d) : Path.Combine(RepoPaths.Root(), "out", "linux-x64");
+string ours = Path.Combine(bin, "hv_kvp_daemon");
+if (!File.Exists(ours))
 {
-    Console.Error.WriteLine(Path.Combine(bin, "hv_kvp_daemon") + " is missing: run ./build.sh first (or pass --bin DIR)");
+    Console.Error.WriteLine(ours + " is missing: run ./build.sh first (or pass --bin DIR)");
     return 1;
 }
-Console.WriteLine("hv_kvp_daemon from " + bin + " (" + new FileInfo(Path.Combine(bin, "hv_kvp_daemon")).Length + " bytes)");
-Console.WriteLine();
-Console.WriteLine($"{"records",8} {"operation",-22} {"wall ms",10} {"daemon CPU ms",14} {"wall µs/op",11}");
-foreach (int n in new[] { 10, 500, 5000 })
+string scratch = Directory.CreateTempSubdirectory("hvd-kvpbench-").FullName;
+try
 {
-    using var run = BenchDaemon.Start(bin, n);
-    run.Measure("full ENUMERATE", n + 1, i => run.Host.Kvp.Enumerate(KvpPoolId.External, (uint)i));
-    var rnd = new Random(1);
-    run.Measure("500 GET", 500, _ => run.Host.Kvp.Get(KvpPoolId.External, BenchDaemon.Key(rnd.Next(n))));
-    run.Measure("500 SET (update)", 500, i => run.Host.Kvp.Set(KvpPoolId.External, BenchDaemon.Key(rnd.Next(n)), "updated-" + i));
-    run.Measure("500 SET (append)", 500, i => run.Host.Kvp.Set(KvpPoolId.External, "new-" + i, "appended-" + i));
+    string? floor = FloorProgram.Build("null_kvp.c", scratch);
+    if (floor is null) return 1;
+    const int Records = 2000;
+    Console.WriteLine($"hv_kvp_daemon from {bin} ({new FileInfo(ours).Length} bytes) vs the floor (null_kvp.c), pool 0 with {Records:N0} records");
+    Console.WriteLine("CPU: the responder's threads' time on CPU (/proc/PID/task/*/schedstat), syscalls: strace -c in a separate pass,");
+    Console.WriteLine("alloc: managed bytes per request as the daemon reports them (HV_BENCH_ALLOC=1).");
+    Console.WriteLine();
+    Console.WriteLine("| op | count | floor CPU µs/op | ours CPU µs/op | ours / floor | floor syscalls/op | ours syscalls/op | ours alloc B/op | ours wall µs/op |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    var breakdown = new List<string>();
+    bool perOp = Environment.GetEnvironmentVariable("HV_BENCH_KVP_PARTS") != "rss";
+    if (perOp)
+    using (var f = Responder.Start("floor", floor, Records, daemonFlags: false))
+    using (var o = Responder.Start("hv_kvp_daemon", ours, Records, daemonFlags: true))
+    {
+        var rnd = new Random(1);
+        foreach (Scenario s in Scenario.All(Records))
+        {
+            // Slices alternate between the two, so a busy moment of the machine hits both alike.
+            var cpu = new long[2];
+            var wall = new double[2];
+            long alloc0 = o.AllocatedBytes();
+            const int Slices = 5;
+            for (int slice = 0; slice < Slices; slice++)
+                for (int who = 0; who < 2; who++)
+                {
+                    var (c, w) = Timed(who == 0 ? f : o, s, slice * s.Count / Slices, (slice + 1) * s.Count / Slices, new Random(slice));
+                    cpu[who] += c;
+                    wall[who] += w;
+                }
+            System.Threading.Thread.Sleep(200);   // the last log datagrams reach the capture
+            double alloc = (double)(o.AllocatedBytes() - alloc0) / s.Count;
+            var (fCalls, _) = Traced(f, s);
+            var (oCalls, perName) = Traced(o, s);
+            double fUs = cpu[0] / 1e3 / s.Count, oUs = cpu[1] / 1e3 / s.Count;
+            Console.WriteLine($"| {s.Name} | {s.Count:N0} | {fUs:F1} | {oUs:F1} | {oUs / fUs:F2}× | {fCalls} | {oCalls} | {alloc:F0} | {wall[1] * 1000 / s.Count:F0} |");
+            breakdown.Add($"  {s.Name}: {perName}");
+        }
+    }
+    Console.WriteLine();
+    if (perOp) Console.WriteLine("our syscalls per op, by name:");
+    foreach (string line in breakdown) Console.WriteLine(line);
+    Console.WriteLine();
+    MixedLoad(floor, ours);
+    return 0;
 }
-Console.WriteLine();
-using (var run = BenchDaemon.Start(bin, 5000))
+finally
 {
+    Directory.Delete(scratch, recursive: true);
+}
+
+// CPU (ns) and wall (ms) of requests from..to-1 of a scenario.
+static (long Cpu, double Wall) Timed(Responder r, Scenario s, int from, int to, Random rnd)
+{
+    long cpu0 = TaskCpu.Ns(r.Pid);
+    var wall = Stopwatch.StartNew();
+    for (int i = from; i < to; i++) Check(r, s, s.Op(r.Host.Kvp, rnd, 0, i));
+    return (TaskCpu.Ns(r.Pid) - cpu0, wall.Elapsed.TotalMilliseconds);
+}
+
+// Syscalls per op over a traced pass of the same op (tracing slows it: no CPU taken here).
+static (string PerOp, string PerName) Traced(Responder r, Scenario s)
+{
+    int traced = Math.Min(s.Count, 200);
+    var rnd = new Random(9);
+    using SyscallCount? sc = SyscallCount.Attach(r.Pid);
+    if (sc is null) return ("-", "strace unavailable");
+    for (int i = 0; i < traced; i++) Check(r, s, s.Op(r.Host.Kvp, rnd, 1, i));
+    Dictionary<string, long> c = sc.Finish();
+    string perOp = c.TryGetValue("total", out long t) ? ((double)t / traced).ToString("F1") : "-";
+    string perName = string.Join(", ", c.Where(kv => kv.Key != "total" && kv.Value * 100 >= traced).OrderByDescending(kv => kv.Value)
+        .Select(kv => $"{kv.Key} {(double)kv.Value / traced:F2}"));
+    return (perOp, perName);
+}
+
+static void Check(Responder r, Scenario s, KvpReply reply)
+{
+    if (reply.Source != HvDaemons.HostSim.Kernel.AnswerSource.Daemon)
+        throw new InvalidOperationException($"{r.Name}, {s.Name}: {reply}");
+}
+
+// RSS of both responders over rounds of 10,000 mixed ops on a 500-key pool.
+static void MixedLoad(string floor, string ours)
+{
+    const int Keys = 500;
+    int rounds = int.TryParse(Environment.GetEnvironmentVariable("HV_BENCH_RSS_ROUNDS"), out int n) && n > 0 ? n : 10;
+    using var f = Responder.Start("floor", floor, Keys, daemonFlags: false);
+    using var o = Responder.Start("hv_kvp_daemon", ours, Keys, daemonFlags: true);
+    var (idleRss, idleAnon, idleFile) = o.MemoryKb();
+    long floorRss = f.MemoryKb().Rss;
+    if (Environment.GetEnvironmentVariable("HV_BENCH_SMAPS") == "1") Console.WriteLine(File.ReadAllText($"/proc/{o.Pid}/smaps"));
+    Console.WriteLine($"RSS under load: rounds of 10,000 mixed KVP ops (GET, SET, ENUMERATE, guest-pool SET/DELETE) on {Keys} keys");
+    Console.WriteLine();
+    Console.WriteLine("| after ops | floor RSS kB | ours RSS kB | ours anon kB | ours file kB | ours / floor (RSS) | ours allocated (bytes, total) |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine($"| 0 (registered, loaded) | {floorRss} | {idleRss} | {idleAnon} | {idleFile} | {(double)idleRss / floorRss:F1}× | {o.AllocatedBytes()} |");
     var rnd = new Random(2);
-    long start = run.RssKb();
-    // Warm-up: the daemon's gen0 budget is 4 MiB (cmd/kvp), so its heap fills once over the
-    // first ~40,000 requests before the first collection; after that RSS must stay flat.
-    for (int i = 0; i < 40_000; i++) run.MixedOp(rnd, i);
-    Console.WriteLine($"RSS at start {start} kB; after a 40,000-op warm-up {run.RssKb()} kB");
-    for (int round = 1; round <= Rounds(); round++)
+    for (int round = 1; round <= rounds; round++)
     {
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < 10_000; i++) run.MixedOp(rnd, i);
-        Console.WriteLine($"RSS after {round * 10_000,6} more mixed KVP ops on 5,000 records: {run.RssKb(),7} kB ({sw.ElapsedMilliseconds} ms)");
+        for (int i = 0; i < 10_000; i++)
+        {
+            int k = rnd.Next(Keys), op = i % 8;
+            Mixed(f, op, k, i);
+            Mixed(o, op, k, i);
+        }
+        var (rss, anon, file) = o.MemoryKb();
+        Console.WriteLine($"| {round * 10_000:N0} | {f.MemoryKb().Rss} | {rss} | {anon} | {file} | {(double)rss / f.MemoryKb().Rss:F1}× | {o.AllocatedBytes()} |");
     }
 }
-return 0;
 
-// Two rounds as specified; HV_BENCH_RSS_ROUNDS=N shows whether RSS settles over more.
-static int Rounds() => int.TryParse(Environment.GetEnvironmentVariable("HV_BENCH_RSS_ROUNDS"), out int n) && n > 0 ? n : 2;
-
-namespace HvDaemons.Bench
+static void Mixed(Responder r, int op, int k, int i)
 {
-    static class Paths
+    KvpHost h = r.Host.Kvp;
+    KvpReply reply = op switch
     {
-        public static string RepoRoot()
-        {
-            for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
-                if (File.Exists(Path.Combine(dir, "HvDaemons.sln"))) return dir;
-            return Directory.GetCurrentDirectory();
-        }
-    }
-
-    /// <summary>One daemon with pool 0 seeded with <c>n</c> records.</summary>
-    sealed class BenchDaemon : IDisposable
-    {
-        readonly Sandbox _sandbox;
-        readonly int _records;
-        static readonly long Hz = 100;   // USER_HZ: /proc reports CPU time in 1/100 s on Linux
-
-        BenchDaemon(SimHost host, Sandbox sandbox, int records)
-        {
-            Host = host;
-            _sandbox = sandbox;
-            _records = records;
-        }
-
-        public SimHost Host { get; }
-
-        public static string Key(int i) => "key-" + i;
-
-        public static BenchDaemon Start(string bin, int records)
-        {
-            byte[] pool = new byte[records * KvpLayout.PoolRecordSize];
-            for (int i = 0; i < records; i++)
-            {
-                int at = i * KvpLayout.PoolRecordSize;
-                Encoding.UTF8.GetBytes(Key(i), pool.AsSpan(at));
-                Encoding.UTF8.GetBytes("value-" + i + "-" + new string('v', 100), pool.AsSpan(at + KvpLayout.PoolRecordValue));
-            }
-            var host = new SimHost();
-            var spec = SandboxSpec.ForDaemon(bin, "hv_kvp_daemon").WithFile("/var/lib/hyperv/.kvp_pool_0", pool);
-            var sb = Sandbox.Start(host, spec);
-            if (!host.Kernel.Kvp.WaitReady(TimeSpan.FromSeconds(20)))
-            {
-                string why = sb.Describe();
-                sb.Dispose();
-                throw new InvalidOperationException("the daemon did not register:\n" + why);
-            }
-            host.Kvp.Enumerate(KvpPoolId.External, 0);   // warm-up: first load and JIT-free anyway
-            return new BenchDaemon(host, sb, records);
-        }
-
-        public void Measure(string what, int count, Func<int, KvpReply> op)
-        {
-            long cpu0 = CpuMs();
-            var sw = Stopwatch.StartNew();
-            for (int i = 0; i < count; i++)
-            {
-                KvpReply r = op(i);
-                if (r.Source != HostSim.Kernel.AnswerSource.Daemon) throw new InvalidOperationException(what + " #" + i + ": " + r);
-            }
-            sw.Stop();
-            long cpu = CpuMs() - cpu0;
-            Console.WriteLine($"{_records,8} {what,-22} {sw.Elapsed.TotalMilliseconds,10:F1} {cpu,14} {sw.Elapsed.TotalMilliseconds * 1000 / count,11:F0}");
-        }
-
-        public void MixedOp(Random rnd, int i)
-        {
-            KvpReply r = (i % 4) switch
-            {
-                0 => Host.Kvp.Get(KvpPoolId.External, Key(rnd.Next(_records))),
-                1 => Host.Kvp.Set(KvpPoolId.External, Key(rnd.Next(_records)), "mixed-" + i),
-                2 => Host.Kvp.Enumerate(KvpPoolId.External, (uint)rnd.Next(_records)),
-                _ => i % 8 == 3 ? Host.Kvp.Set(KvpPoolId.Guest, "churn-" + (i % 64), "v" + i) : Host.Kvp.Delete(KvpPoolId.Guest, "churn-" + ((i - 4) % 64)),
-            };
-            if (r.Source != HostSim.Kernel.AnswerSource.Daemon) throw new InvalidOperationException("op " + i + ": " + r);
-        }
-
-        /// <summary>utime + stime of the daemon's pid, in milliseconds.</summary>
-        long CpuMs()
-        {
-            string stat = File.ReadAllText("/proc/" + _sandbox.Pid + "/stat");
-            string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            // After "pid (comm) ": field 3 is f[0]; utime is field 14, stime field 15.
-            return (long.Parse(f[11]) + long.Parse(f[12])) * 1000 / Hz;
-        }
-
-        public long RssKb()
-        {
-            foreach (string line in File.ReadLines("/proc/" + _sandbox.Pid + "/status"))
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    return long.Parse(line.AsSpan(6).Trim().ToString().Split(' ')[0]);
-            return -1;
-        }
-
-        public void Dispose() => _sandbox.Dispose();
-    }
+        0 or 4 => h.Get(KvpPoolId.External, Responder.Key(k)),
+        1 or 5 => h.Set(KvpPoolId.External, Responder.Key(k), "mixed-" + i),
+        2 or 6 => h.Enumerate(KvpPoolId.External, (uint)k),
+        3 => h.Set(KvpPoolId.Guest, "churn-" + (i % 64), "v" + i),
+        _ => h.Delete(KvpPoolId.Guest, "churn-" + ((i - 4) % 64)),
+    };
+    if (reply.Source != HvDaemons.HostSim.Kernel.AnswerSource.Daemon) throw new InvalidOperationException($"{r.Name}, mixed op {i}: {reply}");
 }
+

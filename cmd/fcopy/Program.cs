@@ -22,7 +22,7 @@ return DaemonMain.Run(spec, args, _ => useCharDevice ? "HV_FCOPY" : "HV_UIO_FCOP
     {
         log.Info("transport: " + CharDevice);
         return new DaemonWiring(new CharDeviceChannel(CharDevice, new FcopyRegistration()),
-                                new FcopyService(log, NameEncoding.Utf8));
+                                new FcopyService(log, NameEncoding.Utf8), BlockingReads: true);
     }
     bool simulated = UioSimulatedDevice.Enabled;
     log.Info("transport: VMBus ring through uio_hv_generic (" + CharDevice + " not present)"

@@ -12,5 +12,5 @@ return DaemonMain.Run(spec, args, _ => "KVP", "KVP starting", (options, log) =>
     // HV_KVP_SYSFS: another sysfs root for the VM identity (hv_kvp_daemon(8)), for tests.
     if (System.Environment.GetEnvironmentVariable("HV_KVP_SYSFS") is { Length: > 0 } sysfs) paths = paths with { Sysfs = sysfs };
     var service = KvpService.Create(paths, log);
-    return new DaemonWiring(new CharDeviceChannel("/dev/vmbus/hv_kvp", new KvpRegistration()), service);
+    return new DaemonWiring(new CharDeviceChannel("/dev/vmbus/hv_kvp", new KvpRegistration()), service, BlockingReads: true);
 });

@@ -8,7 +8,9 @@ using HvDaemons.Transport;
 namespace HvDaemons.Daemon;
 
 /// <summary>What a daemon's Program wires together once flags are parsed.</summary>
-public sealed record DaemonWiring(IHostChannel Channel, IServiceHandler Handler);
+/// <param name="BlockingReads">Read the device blocking, without a poll per message (see
+/// <see cref="ServiceLoop.BlockingReads"/>): for daemons with no timer.</param>
+public sealed record DaemonWiring(IHostChannel Channel, IServiceHandler Handler, bool BlockingReads = false);
 
 /// <summary>
 /// The start-up every daemon shares: flags, detaching, syslog, signals, then the loop.
@@ -59,7 +61,11 @@ public static class DaemonMain
             if (wiring is null) return 1;
             handler = wiring.Handler;
             using IHostChannel channel = wiring.Channel;
-            return new ServiceLoop(channel, handler, log, stop, notify).Run();
+            return new ServiceLoop(channel, handler, log, stop, notify)
+            {
+                ReportAllocations = Environment.GetEnvironmentVariable("HV_BENCH_ALLOC") == "1",
+                BlockingReads = wiring.BlockingReads && channel.ReceiveBlocks && stop.InterruptReadsOfThisThread(),
+            }.Run();
         }
         catch (Exception e)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using System.Threading;
 using HvDaemons.Os;
 using Tmds.Linux;
 
@@ -7,7 +8,9 @@ namespace HvDaemons.Daemon;
 
 /// <summary>
 /// Turns SIGTERM and SIGINT into a readable pipe, so the single-threaded loop sees a stop
-/// request in the same poll() as the device instead of being killed mid-transaction.
+/// request in the same poll() as the device instead of being killed mid-transaction. A loop
+/// that blocks in read() instead (no poll per message) has its read ended by the signal: see
+/// <see cref="InterruptReadsOfThisThread"/>.
 /// </summary>
 public sealed unsafe class StopSignal : IDisposable
 {
@@ -15,6 +18,9 @@ public sealed unsafe class StopSignal : IDisposable
     readonly int _write;
     readonly PosixSignalRegistration? _term;
     readonly PosixSignalRegistration? _int;
+    int _requested;
+    int _reading;
+    nuint _reader;
 
     public StopSignal(bool handleSignals = true)
     {
@@ -33,7 +39,10 @@ public sealed unsafe class StopSignal : IDisposable
     /// <summary>Readable once a stop was requested.</summary>
     public int Fd => _read;
 
-    public bool Requested { get; private set; }
+    public bool Requested => Volatile.Read(ref _requested) != 0;
+
+    /// <summary>True once <see cref="InterruptReadsOfThisThread"/> succeeded.</summary>
+    public bool InterruptsReads { get; private set; }
 
     /// <summary>The signal that asked us to stop, for the log line.</summary>
     public string? Cause { get; private set; }
@@ -47,9 +56,40 @@ public sealed unsafe class StopSignal : IDisposable
     public void Request(string cause)
     {
         Cause ??= cause;
-        Requested = true;
+        Interlocked.Exchange(ref _requested, 1);   // a full fence: ordered before the look at _reading
         byte b = 1;
         LibC.write(_write, &b, 1);
+        if (InterruptsReads) WakeReader();
+    }
+
+    /// <summary>
+    /// Lets a stop end the calling thread's blocking reads: SIGTERM and SIGINT stop restarting
+    /// the calls they interrupt (EINTR), and a stop requested while that thread is between
+    /// <see cref="BeginRead"/> and <see cref="EndRead"/> is sent to it as SIGTERM.
+    /// </summary>
+    public bool InterruptReadsOfThisThread()
+    {
+        if (_term is null || !ThreadInterrupt.MakeInterrupting(LibC.SIGTERM) || !ThreadInterrupt.MakeInterrupting(LibC.SIGINT))
+            return false;
+        _reader = ThreadInterrupt.Current();
+        InterruptsReads = true;
+        return true;
+    }
+
+    /// <summary>The reader is about to block; it checks <see cref="Requested"/> after this.</summary>
+    public void BeginRead() => Interlocked.Exchange(ref _reading, 1);
+
+    public void EndRead() => Volatile.Write(ref _reading, 0);
+
+    // The reader may be between its last look at Requested and the read itself, where a signal
+    // ends nothing: repeat until it has left the read, for at most 5 s.
+    void WakeReader()
+    {
+        for (int i = 0; i < 500 && Volatile.Read(ref _reading) != 0; i++)
+        {
+            ThreadInterrupt.Send(_reader, LibC.SIGTERM);
+            Thread.Sleep(10);
+        }
     }
 
     public void Dispose()

@@ -36,7 +36,10 @@ public sealed partial class KvpService
             _log.Err($"refused GET in pool {pool}: {problem}");
             return HvStatus.S_CONT;
         }
-        byte[] keyCopy = key.ToArray();   // the reply overwrites the request's key area
+        // The reply overwrites the request's key area; a stack copy keeps GET allocation-free.
+        Span<byte> keyCopy = stackalloc byte[KvpLayout.MaxKeySize];
+        keyCopy = keyCopy[..key.Length];
+        key.CopyTo(keyCopy);
         PoolResult r = _pools[pool].Get(keyCopy, out ReadOnlySpan<byte> value);
         if (r != PoolResult.Ok) return Status(r);
         WriteEnumLayout(msg, keyCopy, value);
@@ -59,14 +62,15 @@ public sealed partial class KvpService
         if (pool == KvpPoolId.Auto)
         {
             if (index >= AutoPool.Count) return HvStatus.S_CONT;
-            string key = AutoPool.KeyAt((int)index);
-            string value = _auto.ValueAt((int)index);
-            WriteEnumLayout(msg, System.Text.Encoding.UTF8.GetBytes(key), System.Text.Encoding.UTF8.GetBytes(value));
+            // Generated on each request (hostname, addresses may change): this pool allocates.
+            string autoKey = AutoPool.KeyAt((int)index);
+            string autoValue = _auto.ValueAt((int)index);
+            WriteEnumLayout(msg, System.Text.Encoding.UTF8.GetBytes(autoKey), System.Text.Encoding.UTF8.GetBytes(autoValue));
             return HvStatus.S_OK;
         }
-        PoolResult r = _pools[pool].Enumerate(index, out ReadOnlySpan<byte> record);
+        PoolResult r = _pools[pool].Enumerate(index, out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value);
         if (r != PoolResult.Ok) return Status(r);
-        WriteEnumLayout(msg, PoolImage.KeyOf(record), PoolImage.ValueOf(record));
+        WriteEnumLayout(msg, key, value);
         return HvStatus.S_OK;
     }
 

@@ -4,9 +4,10 @@ namespace HvDaemons.Os;
 /// What identifies one version of a file's content without reading it: which inode, how long,
 /// and when its data and inode last changed (nanoseconds). Two equal stamps mean "unchanged"
 /// unless two writes fell in one timestamp tick; callers that cache guard that case themselves.
+/// <see cref="Links"/> is the inode's name count: 0 once the file was removed or renamed over.
 /// </summary>
 public readonly record struct FileStamp(ulong Device, ulong Inode, long Size,
-                                        long MtimeSec, long MtimeNsec, long CtimeSec, long CtimeNsec)
+                                        long MtimeSec, long MtimeNsec, long CtimeSec, long CtimeNsec, ulong Links = 1)
 {
     public bool SameFile(in FileStamp other) => Device == other.Device && Inode == other.Inode;
 
@@ -16,5 +17,5 @@ public readonly record struct FileStamp(ulong Device, ulong Inode, long Size,
 
     internal static FileStamp From(in StatxFields f) => new(
         (ulong)f.DevMajor << 32 | f.DevMinor, f.Inode, f.Size,
-        f.MtimeSec, f.MtimeNsec, f.CtimeSec, f.CtimeNsec);
+        f.MtimeSec, f.MtimeNsec, f.CtimeSec, f.CtimeNsec, f.Links);
 }

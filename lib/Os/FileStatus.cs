@@ -20,7 +20,8 @@ public readonly record struct FileStatus(FileKind Kind, long Size);
 /// <summary>Every statx field the daemons use, decoded once.</summary>
 public readonly record struct StatxFields(uint Mode, long Size, ulong Inode,
                                           uint DevMajor, uint DevMinor, uint RdevMajor, uint RdevMinor,
-                                          long MtimeSec, long MtimeNsec, long CtimeSec, long CtimeNsec, uint Uid, uint Gid = 0)
+                                          long MtimeSec, long MtimeNsec, long CtimeSec, long CtimeNsec, uint Uid, uint Gid = 0,
+                                          uint Links = 1)
 {
     const uint S_IFMT = 0xF000;
 
@@ -100,7 +101,8 @@ public static unsafe class FileStat
             BinaryPrimitives.ReadInt64LittleEndian(raw[Interop.StatxCtime..]),
             BinaryPrimitives.ReadUInt32LittleEndian(raw[(Interop.StatxCtime + 8)..]),
             BinaryPrimitives.ReadUInt32LittleEndian(raw[Interop.StatxUid..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(raw[Interop.StatxGid..]));
+            BinaryPrimitives.ReadUInt32LittleEndian(raw[Interop.StatxGid..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(raw[Interop.StatxNlink..]));
         return SysResult.Success();
     }
 }

@@ -9,6 +9,7 @@ internal static unsafe partial class Interop
     // directly, and it binds glibc's own statx symbol instead of the __xstat/__fxstat
     // compatibility symbols Tmds.LibC's stat and fstat resolve to.
     internal const int StatxSize = 256;
+    internal const int StatxNlink = 16;      // __u32 stx_nlink
     internal const int StatxUid = 20;        // __u32 stx_uid
     internal const int StatxGid = 24;        // __u32 stx_gid
     internal const int StatxMode = 28;       // __u16 stx_mode

@@ -53,6 +53,16 @@ public static unsafe class Posix
         }
     }
 
+    /// <summary>One read(2); EINTR is returned, not retried, so a signal can end a blocking read.</summary>
+    public static SysResult ReadOnce(FileDescriptor fd, Span<byte> buffer)
+    {
+        fixed (byte* b = buffer)
+        {
+            long r = LibC.read(fd.Fd, b, buffer.Length);
+            return r >= 0 ? SysResult.Success(r) : SysResult.Fail(LibC.errno);
+        }
+    }
+
     public static SysResult Write(FileDescriptor fd, ReadOnlySpan<byte> buffer)
     {
         fixed (byte* b = buffer)

@@ -5,7 +5,8 @@ namespace HvDaemons.Transport;
 
 /// <summary>
 /// /dev/vmbus/hv_{kvp,vss,fcopy}: one read is one message, one write is one reply (docs/protocol.md §1).
-/// The kernel blocks reads even with O_NONBLOCK, so the loop polls before reading.
+/// The kernel blocks reads even with O_NONBLOCK: the loop either polls before reading or
+/// reads blocking and ends the read with a signal (EINTR comes back as a failure).
 /// </summary>
 public sealed class CharDeviceChannel : IHostChannel
 {
@@ -22,6 +23,7 @@ public sealed class CharDeviceChannel : IHostChannel
     public string Description => _path;
     public bool InHandshake { get; private set; }
     public int PollFd => _fd is null ? -1 : _fd.Fd;
+    public bool ReceiveBlocks => true;
 
     public ChannelResult Open()
     {
@@ -54,7 +56,7 @@ public sealed class CharDeviceChannel : IHostChannel
     public ChannelResult Receive(Span<byte> buffer)
     {
         if (_fd is null) return ChannelResult.Failed(Errno.EBADF, "read");
-        SysResult r = Posix.Read(_fd, buffer);
+        SysResult r = Posix.ReadOnce(_fd, buffer);
         if (!r.Ok) return ChannelResult.Failed(r.Error, "read");
         int length = (int)r.Value;
         if (InHandshake)

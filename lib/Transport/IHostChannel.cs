@@ -22,6 +22,10 @@ public interface IHostChannel : IDisposable
     /// <summary>Descriptor that polls readable when <see cref="Receive"/> has something; -1 when closed.</summary>
     int PollFd { get; }
 
+    /// <summary>True when <see cref="Receive"/> may block until a message arrives and a signal
+    /// ends it with EINTR (the char devices): the loop can read without a poll first.</summary>
+    bool ReceiveBlocks => false;
+
     /// <summary>Reads one message. During the handshake the kernel's reply yields
     /// <see cref="ChannelEvent.Registered"/> with the version in Detail.</summary>
     ChannelResult Receive(Span<byte> buffer);

@@ -68,11 +68,12 @@ sealed class PoolFileTarget : FuzzTarget
         var firstOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < whole; i++)
         {
-            Check(pool.Enumerate((uint)i, out ReadOnlySpan<byte> rec) == PoolResult.Ok, $"ENUMERATE {i} failed");
-            if (!rec.SequenceEqual(input.AsSpan(i * R, R))) Lost($"record {i} enumerated differently");
-            firstOf.TryAdd(Encoding.Latin1.GetString(PoolImage.KeyOf(rec)), i);
+            Check(pool.Enumerate((uint)i, out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value) == PoolResult.Ok, $"ENUMERATE {i} failed");
+            ReadOnlySpan<byte> rec = input.AsSpan(i * R, R);
+            if (!key.SequenceEqual(PoolImage.KeyOf(rec)) || !value.SequenceEqual(PoolImage.ValueOf(rec))) Lost($"record {i} enumerated differently");
+            firstOf.TryAdd(Encoding.Latin1.GetString(key), i);
         }
-        Check(pool.Enumerate((uint)whole, out _) == PoolResult.NotFound, "ENUMERATE past the end did not end");
+        Check(pool.Enumerate((uint)whole, out _, out _) == PoolResult.NotFound, "ENUMERATE past the end did not end");
         foreach ((string key, int i) in firstOf)
         {
             Check(pool.Get(Encoding.Latin1.GetBytes(key), out ReadOnlySpan<byte> value) == PoolResult.Ok, "GET of a stored key failed");

@@ -22,8 +22,7 @@ internal sealed partial class KvpPool
             WriteFailed(op, SysResult.Fail(Errno.EROFS));
             return false;
         }
-        var change = new PoolChange(offset, _size, newSize, bytes.ToArray());
-        SysResult r = _journal.Record(change, SyncWrites);
+        SysResult r = _journal.Record(offset, _size, newSize, bytes, SyncWrites);
         bool journalled = r.Ok;
         if (!journalled)
         {
@@ -40,13 +39,14 @@ internal sealed partial class KvpPool
                 _log.Warning($"pool: {Number}: cannot write {_journal.Path} ({Errno.Describe(r.Error)}); changing {_file.Path} without crash protection");
             _journalFullLogged = true;
         }
-        r = Apply(change, _size);
+        long oldSize = _size;
+        r = Apply(offset, newSize, bytes, _size);
         if (r.Ok && SyncWrites) r = _file.Fdatasync();
         if (!r.Ok)
         {
             WriteFailed(op, r);
             // Put back what the image still holds; then the entry must not be finished later.
-            if (Rollback(change).Ok) _journal.Clear();
+            if (Rollback(offset, bytes.Length, oldSize).Ok) _journal.Clear();
             return false;
         }
         if (journalled) _journalFullLogged = false;
@@ -58,30 +58,32 @@ internal sealed partial class KvpPool
     static bool CanGoWithoutJournal(int errno) =>
         errno is Errno.ENOSPC or Errno.EDQUOT or Errno.EACCES or Errno.EPERM or Errno.EROFS;
 
-    SysResult Apply(in PoolChange c, long size)
+    SysResult Apply(long offset, long newSize, ReadOnlySpan<byte> bytes, long size)
     {
-        SysResult r = c.Bytes.Length > 0 ? _file.WriteAt(c.Bytes, c.Offset) : SysResult.Success();
-        if (r.Ok && Math.Max(size, c.Offset + c.Bytes.Length) != c.NewSize) r = _file.Truncate(c.NewSize);
+        SysResult r = bytes.Length > 0 ? _file.WriteAt(bytes, offset) : SysResult.Success();
+        if (r.Ok && Math.Max(size, offset + bytes.Length) != newSize) r = _file.Truncate(newSize);
         return r;
     }
 
-    SysResult Rollback(in PoolChange c)
+    // bytes may be the image's own buffer (a DELETE's tail): it is not needed any more here.
+    SysResult Rollback(long offset, int length, long oldSize)
     {
-        ReadOnlySpan<byte> old = _image.Bytes(c.Offset, c.Bytes.Length);
-        SysResult r = old.Length > 0 ? _file.WriteAt(old, c.Offset) : SysResult.Success();
-        return r.Ok ? _file.Truncate(c.OldSize) : r;
+        ReadOnlySpan<byte> old = _image.Bytes(offset, length);
+        SysResult r = old.Length > 0 ? _file.WriteAt(old, offset) : SysResult.Success();
+        return r.Ok ? _file.Truncate(oldSize) : r;
     }
 
     /// <summary>Under the locks: a pending journal entry means its writer died between journal
     /// and clear. Finish it if the file is still in a state that change passes through.</summary>
-    void Recover()
+    /// <returns>True when an entry was pending (the file may have changed).</returns>
+    bool Recover()
     {
-        if (!_file.Writable || !_journal.Pending(out bool pending).Ok || !pending) return;
+        if (!_file.Writable || !_journal.Pending(out bool pending).Ok || !pending) return false;
         SysResult r = _journal.Read(out PoolChange? entry);
         if (!r.Ok)
         {
             _log.Err($"pool: {Number}: cannot read {_journal.Path}: error: {Errno.Describe(r.Error)}; left as it is");
-            return;
+            return true;
         }
         _trusted = false;
         if (entry is not PoolChange c)
@@ -89,25 +91,26 @@ internal sealed partial class KvpPool
             // Torn while being written: the pool was not touched yet.
             _journal.Clear();
             _log.Warning($"pool: {Number}: discarded the incomplete entry of {_journal.Path} (its writer stopped before changing the pool)");
-            return;
+            return true;
         }
-        if (!_file.Stamp(out FileStamp now).Ok) return;
+        if (!_file.Stamp(out FileStamp now).Ok) return true;
         long low = Math.Min(c.OldSize, c.NewSize);
         long high = Math.Max(Math.Max(c.OldSize, c.NewSize), c.Offset + c.Bytes.Length);
         if (now.Size < low || now.Size > high)
         {
             _journal.Clear();
             _log.Warning($"pool: {Number}: discarded the entry of {_journal.Path}: {_file.Path} is {now.Size} bytes, changed by another program since its writer stopped");
-            return;
+            return true;
         }
-        r = Apply(c, now.Size);
+        r = Apply(c.Offset, c.NewSize, c.Bytes, now.Size);
         if (r.Ok && SyncWrites) r = _file.Fdatasync();
         if (!r.Ok)
         {
             _log.Err($"pool: {Number}: cannot finish the change in {_journal.Path}: error: {Errno.Describe(r.Error)}");
-            return;
+            return true;
         }
         _journal.Clear();
         _log.Warning($"pool: {Number}: finished a change to {_file.Path} whose writer stopped half-way (from {_journal.Path})");
+        return true;
     }
 }

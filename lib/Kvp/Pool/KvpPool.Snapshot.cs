@@ -15,8 +15,7 @@ internal sealed partial class KvpPool
         {
             for (int i = 0; i < _image.Count; i++)
             {
-                var rec = _image.Record(i);
-                into.Add((PoolImage.KeyOf(rec).ToArray(), PoolImage.ValueOf(rec).ToArray()));
+                into.Add((_image.Key(i).ToArray(), _image.Value(i).ToArray()));
             }
             return PoolResult.Ok;
         }

@@ -35,7 +35,6 @@ internal sealed partial class KvpPool
             }
             PoolResult locked = Lock(op);
             if (locked != PoolResult.Ok) return locked;
-            Recover();
             switch (Refresh(op))
             {
                 case Freshness.Current:
@@ -56,6 +55,12 @@ internal sealed partial class KvpPool
     }
 
     PoolResult Lock(string op)
+    {
+        // Uncontended, the usual case: the wait's first try, without the delegates it needs.
+        return _file.TryLock(out _).Ok ? PoolResult.Ok : WaitForLock(op);
+    }
+
+    PoolResult WaitForLock(string op)
     {
         string busy = "flock";
         LockOutcome outcome = LockWait.Run(() => _file.TryLock(out busy), LockTimeoutMs,
@@ -106,9 +111,18 @@ internal sealed partial class KvpPool
             _log.Err($"Failed to stat file, pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
             return Freshness.Failed;
         }
-        SysResult byName = FileOps.Stat(_file.Path, out FileStamp named, out _);
-        if (!byName.Ok || !named.SameFile(now)) return Freshness.Replaced;
+        // Removed, or another file renamed over ours: our inode has no name left. Only then is
+        // the path looked up (the usual request makes no stat by name).
+        if (now.Links == 0) return Freshness.Replaced;
         if (_trusted && now == _stamp) return Freshness.Current;
+        // Not known to be current: first finish a change whose writer was killed half-way. A file
+        // unchanged since we last read or wrote it has no such change, so the usual request
+        // makes no look at the journal.
+        if (Recover() && !_file.Stamp(out now).Ok)
+        {
+            _log.Err($"Failed to stat file, pool: {Number}, after finishing its journal entry ({op} answered as failed)");
+            return Freshness.Failed;
+        }
         return Reload(now, op) ? Freshness.Current : Freshness.Failed;
     }
 
@@ -121,16 +135,24 @@ internal sealed partial class KvpPool
             return false;
         }
         int whole = (int)(size / R);
-        Span<byte> buffer = _image.Reserve(whole * R);
-        SysResult r = _file.ReadAll(buffer);
-        if (!r.Ok)
+        // A chunk at a time, so no buffer the size of the file is ever needed.
+        _image.Clear();
+        for (int read = 0; read < whole;)
         {
-            _log.Err($"Failed to read file, pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
-            _image.Clear();
-            _trusted = false;
-            return false;
+            Span<byte> chunk = _image.LoadBuffer(whole - read);
+            SysResult r = _file.ReadAt(chunk, (long)read * R);
+            if (!r.Ok)
+            {
+                _log.Err($"Failed to read file, pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
+                _image.Clear();
+                _trusted = false;
+                return false;
+            }
+            _image.Loaded(chunk[..(int)r.Value]);
+            read += (int)(r.Value / R);
+            if (r.Value < chunk.Length) break;   // the file ended early
         }
-        _image.Commit((int)(r.Value / R));
+        _image.Commit();
         Reloads++;
         if (size % R != 0 && now != _partialLogged)
         {

@@ -45,22 +45,23 @@ internal sealed partial class KvpPool : IDisposable
         {
             int i = _image.Find(key);
             if (i < 0) return PoolResult.NotFound;
-            value = PoolImage.ValueOf(_image.Record(i));
+            value = _image.Value(i);
             return PoolResult.Ok;
         }
         finally { End(); }
     }
 
-    /// <summary>Record <paramref name="index"/> in file order; key and value fields as stored.</summary>
-    public PoolResult Enumerate(uint index, out ReadOnlySpan<byte> record)
+    /// <summary>Record <paramref name="index"/> in file order: its key and value (to their NULs).</summary>
+    public PoolResult Enumerate(uint index, out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
-        record = default;
+        key = value = default;
         PoolResult begun = Begin("ENUMERATE");
         if (begun != PoolResult.Ok) return begun;
         try
         {
             if (index >= (uint)_image.Count) return PoolResult.NotFound;
-            record = _image.Record((int)index);
+            key = _image.Key((int)index);
+            value = _image.Value((int)index);
             return PoolResult.Ok;
         }
         finally { End(); }
@@ -110,8 +111,10 @@ internal sealed partial class KvpPool : IDisposable
                 return PoolResult.NotFound;
             }
             if (_log.DebugEnabled)
-                _log.Debug($"kvp_key_delete: deleting the KVP: pool={Number} key={Text(key)} val={Text(PoolImage.ValueOf(_image.Record(i)))}");
-            if (!Change(_image.Tail(i + 1), (long)i * R, (long)(_image.Count - 1) * R, "DELETE")) return PoolResult.Failed;
+                _log.Debug($"kvp_key_delete: deleting the KVP: pool={Number} key={Text(key)} val={Text(_image.Value(i))}");
+            // Later records move up one place: the image writes them out as the file holds them.
+            ReadOnlySpan<byte> tail = _image.Bytes((long)(i + 1) * R, (_image.Count - 1 - i) * R);
+            if (!Change(tail, (long)i * R, (long)(_image.Count - 1) * R, "DELETE")) return PoolResult.Failed;
             _image.RemoveAt(i);
             Written();
             return PoolResult.Ok;
@@ -154,8 +157,7 @@ internal sealed partial class KvpPool : IDisposable
             _log.Debug($"===Start dumping the contents of pool {Number} ===");
             for (int i = 0; i < _image.Count; i++)
             {
-                ReadOnlySpan<byte> rec = _image.Record(i);
-                _log.Debug($"pool: {Number}, {i + 1}/{_image.Count} key={Text(PoolImage.KeyOf(rec))} val={Text(PoolImage.ValueOf(rec))}");
+                _log.Debug($"pool: {Number}, {i + 1}/{_image.Count} key={Text(_image.Key(i))} val={Text(_image.Value(i))}");
             }
         }
         finally { End(); }

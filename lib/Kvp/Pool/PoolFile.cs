@@ -101,13 +101,13 @@ internal sealed class PoolFile : IDisposable
 
     public SysResult Stamp(out FileStamp stamp) => FileOps.Fstat(Fd, out stamp);
 
-    /// <summary>Reads up to buffer.Length bytes from offset 0; fewer only at end of file.</summary>
-    public SysResult ReadAll(Span<byte> buffer)
+    /// <summary>Reads up to buffer.Length bytes from <paramref name="offset"/>; fewer only at end of file.</summary>
+    public SysResult ReadAt(Span<byte> buffer, long offset)
     {
         int done = 0;
         while (done < buffer.Length)
         {
-            SysResult r = Posix.PRead(Fd, buffer[done..], done);
+            SysResult r = Posix.PRead(Fd, buffer[done..], offset + done);
             if (!r.Ok) return r;
             if (r.Value == 0) break;
             done += (int)r.Value;

@@ -1,52 +1,101 @@
 using System;
-using System.Collections.Generic;
-using System.Text;
 using HvDaemons.Wire;
 
 namespace HvDaemons.Kvp.Pool;
 
 /// <summary>
-/// The records of one pool file exactly as stored (2560 bytes each, file order), plus an index
-/// from key to the first record holding it, so a lookup costs O(1) instead of a scan.
-/// Pure memory: <see cref="KvpPool"/> decides when it mirrors the file.
+/// The records of one pool file in file order, kept compact: a record whose fields hold
+/// nothing after their strings' NULs (every record a daemon writes) is stored as its key and
+/// value bytes only, any other record as its 2560 bytes exactly as stored, so whatever is
+/// written back equals the file. A 500-record pool takes tens of kB instead of 1.25 MB (plus, once a record was deleted,
+/// a buffer as long as the longest tail rewritten). An
+/// index from key to the first record holding it makes a lookup O(1) (keys compare byte for
+/// byte, like upstream's memcmp). Pure memory: <see cref="KvpPool"/> decides when it mirrors
+/// the file. Nothing here allocates once the buffers have grown to the pool's size.
 /// </summary>
 internal sealed class PoolImage
 {
     public const int RecordSize = KvpLayout.PoolRecordSize;
     public const int KeyField = KvpLayout.MaxKeySize;
     public const int ValueField = KvpLayout.MaxValueSize;
+    /// <summary>Records per read chunk (40 kB), allocated on first use: most pools are empty
+    /// and never need one.</summary>
+    public const int ChunkRecords = 16;
 
-    byte[] _data = Array.Empty<byte>();
-    readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    /// <summary>Where record i's bytes are in the arena; Raw: all 2560 bytes are there.</summary>
+    struct Entry
+    {
+        public int Offset;
+        public short KeyLength;
+        public short ValueLength;
+        public bool Raw;
+    }
+
+    Entry[] _entries = new Entry[16];
+    byte[] _arena = new byte[4096];
+    byte[] _spare = Array.Empty<byte>();
+    int _arenaUsed;
+    int _garbage;
+    byte[]? _chunk;
+    byte[] _bytes = Array.Empty<byte>();
+    readonly KeyIndex _index = new();
 
     public int Count { get; private set; }
 
-    /// <summary>A buffer of at least <paramref name="bytes"/> to read the file into; follow with <see cref="Commit"/>.</summary>
-    public Span<byte> Reserve(int bytes)
+    public ReadOnlySpan<byte> Key(int i)
     {
-        Grow(bytes);
-        return _data.AsSpan(0, bytes);
+        Entry e = _entries[i];
+        return e.Raw ? KeyOf(_arena.AsSpan(e.Offset, RecordSize)) : _arena.AsSpan(e.Offset, e.KeyLength);
     }
 
-    /// <summary>Adopts the first <paramref name="count"/> records of the reserved buffer.</summary>
-    public void Commit(int count)
+    public ReadOnlySpan<byte> Value(int i)
     {
-        Count = count;
-        RebuildIndex();
+        Entry e = _entries[i];
+        return e.Raw ? ValueOf(_arena.AsSpan(e.Offset, RecordSize)) : _arena.AsSpan(e.Offset + e.KeyLength, e.ValueLength);
     }
 
-    public void Clear() => Commit(0);
+    /// <summary>Record i as the file holds it (2560 bytes) into <paramref name="into"/>.</summary>
+    public void CopyRecord(int i, Span<byte> into)
+    {
+        Entry e = _entries[i];
+        if (e.Raw) _arena.AsSpan(e.Offset, RecordSize).CopyTo(into);
+        else FormatRecord(Key(i), Value(i), into[..RecordSize]);
+    }
 
-    public ReadOnlySpan<byte> Record(int i) => _data.AsSpan(i * RecordSize, RecordSize);
+    // ---- loading: Clear, then LoadBuffer/Loaded per chunk read from the file, then Commit ----
 
-    /// <summary>Records <paramref name="first"/>.. end, contiguous as in the file.</summary>
-    public ReadOnlySpan<byte> Tail(int first) => _data.AsSpan(first * RecordSize, (Count - first) * RecordSize);
+    public void Clear()
+    {
+        Count = 0;
+        _arenaUsed = _garbage = 0;
+        _index.Clear();
+    }
 
-    /// <summary>The image's bytes in [<paramref name="offset"/>, offset + length), clipped to its records.</summary>
+    /// <summary>A buffer for the next up to <see cref="ChunkRecords"/> records read from the file.</summary>
+    public Span<byte> LoadBuffer(int records)
+        => (_chunk ??= new byte[ChunkRecords * RecordSize]).AsSpan(0, Math.Min(records, ChunkRecords) * RecordSize);
+
+    /// <summary>Appends the whole records of <paramref name="bytes"/> (a filled <see cref="LoadBuffer"/>).</summary>
+    public void Loaded(ReadOnlySpan<byte> bytes)
+    {
+        for (int at = 0; at + RecordSize <= bytes.Length; at += RecordSize) Add(bytes.Slice(at, RecordSize));
+    }
+
+    public void Commit() => _index.Rebuild(this, Count);
+
+    // ---- changes, each after the file was written ----
+
+    /// <summary>The file's bytes in [<paramref name="offset"/>, offset + length) as the image
+    /// holds them, clipped to its records: written out into a buffer kept for the next call
+    /// (it grows to the longest range asked for, a DELETE's tail), valid until then.</summary>
     public ReadOnlySpan<byte> Bytes(long offset, int length)
     {
         long end = Math.Min(offset + length, (long)Count * RecordSize);
-        return offset >= end ? ReadOnlySpan<byte>.Empty : _data.AsSpan((int)offset, (int)(end - offset));
+        if (offset >= end) return ReadOnlySpan<byte>.Empty;
+        int first = (int)(offset / RecordSize), records = (int)((end - 1) / RecordSize) - first + 1;
+        if (_bytes.Length < records * RecordSize) _bytes = new byte[records * RecordSize];
+        for (int k = 0; k < records; k++) CopyRecord(first + k, _bytes.AsSpan(k * RecordSize, RecordSize));
+        return _bytes.AsSpan((int)(offset - (long)first * RecordSize), (int)(end - offset));
     }
 
     public static ReadOnlySpan<byte> KeyOf(ReadOnlySpan<byte> record) => UntilNul(record.Slice(KvpLayout.PoolRecordKey, KeyField));
@@ -54,7 +103,7 @@ internal sealed class PoolImage
     public static ReadOnlySpan<byte> ValueOf(ReadOnlySpan<byte> record) => UntilNul(record.Slice(KvpLayout.PoolRecordValue, ValueField));
 
     /// <summary>Index of the first record whose key equals <paramref name="key"/> (no NUL), or -1.</summary>
-    public int Find(ReadOnlySpan<byte> key) => _index.TryGetValue(IndexKey(key), out int i) ? i : -1;
+    public int Find(ReadOnlySpan<byte> key) => _index.Find(this, key);
 
     /// <summary>A full value field: <paramref name="value"/>, NUL, zeros.</summary>
     public static void FormatValueField(ReadOnlySpan<byte> value, Span<byte> field)
@@ -71,42 +120,104 @@ internal sealed class PoolImage
         value.CopyTo(record[KvpLayout.PoolRecordValue..]);
     }
 
+    /// <summary>Record i's value field became <paramref name="field"/> (as from <see cref="FormatValueField"/>).</summary>
     public void SetValueField(int i, ReadOnlySpan<byte> field)
-        => field.CopyTo(_data.AsSpan(i * RecordSize + KvpLayout.PoolRecordValue, ValueField));
+    {
+        ref Entry e = ref _entries[i];
+        if (e.Raw)
+        {
+            field.CopyTo(_arena.AsSpan(e.Offset + KvpLayout.PoolRecordValue, ValueField));
+            return;
+        }
+        ReadOnlySpan<byte> value = UntilNul(field);
+        if (value.Length <= e.ValueLength)
+        {
+            value.CopyTo(_arena.AsSpan(e.Offset + e.KeyLength));
+            _garbage += e.ValueLength - value.Length;
+            e.ValueLength = (short)value.Length;
+            return;
+        }
+        int keyLength = e.KeyLength;
+        int at = Reserve(keyLength + value.Length);   // may move the arena: copy the key after
+        Entry moved = _entries[i];
+        _arena.AsSpan(moved.Offset, keyLength).CopyTo(_arena.AsSpan(at));
+        value.CopyTo(_arena.AsSpan(at + keyLength));
+        _garbage += moved.KeyLength + moved.ValueLength;
+        _entries[i] = new Entry { Offset = at, KeyLength = (short)keyLength, ValueLength = (short)value.Length };
+    }
 
     public void Append(ReadOnlySpan<byte> record)
     {
-        Grow((Count + 1) * RecordSize);
-        record.CopyTo(_data.AsSpan(Count * RecordSize, RecordSize));
-        _index.TryAdd(IndexKey(KeyOf(record)), Count);
-        Count++;
+        Add(record);
+        _index.TryAdd(this, Key(Count - 1), Count - 1);
     }
 
     /// <summary>Removes record <paramref name="i"/>, moving later ones up (file order kept).</summary>
     public void RemoveAt(int i)
     {
-        int next = (i + 1) * RecordSize;
-        Buffer.BlockCopy(_data, next, _data, i * RecordSize, Count * RecordSize - next);
+        Entry e = _entries[i];
+        _garbage += e.Raw ? RecordSize : e.KeyLength + e.ValueLength;
+        Array.Copy(_entries, i + 1, _entries, i, Count - i - 1);
         Count--;
         // Indices after i shift, and a later duplicate of the removed key becomes the visible one.
-        RebuildIndex();
+        _index.Rebuild(this, Count);
     }
 
-    void RebuildIndex()
+    void Add(ReadOnlySpan<byte> record)
     {
-        _index.Clear();
-        for (int i = 0; i < Count; i++) _index.TryAdd(IndexKey(KeyOf(Record(i))), i);
+        if (Count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+        ReadOnlySpan<byte> key = KeyOf(record), value = ValueOf(record);
+        bool clean = record.Slice(key.Length, KeyField - key.Length).IndexOfAnyExcept((byte)0) < 0
+                     && record.Slice(KeyField + value.Length, ValueField - value.Length).IndexOfAnyExcept((byte)0) < 0;
+        if (!clean)
+        {
+            int raw = Reserve(RecordSize);
+            record.CopyTo(_arena.AsSpan(raw));
+            _entries[Count++] = new Entry { Offset = raw, Raw = true };
+            return;
+        }
+        int at = Reserve(key.Length + value.Length);
+        key.CopyTo(_arena.AsSpan(at));
+        value.CopyTo(_arena.AsSpan(at + key.Length));
+        _entries[Count++] = new Entry { Offset = at, KeyLength = (short)key.Length, ValueLength = (short)value.Length };
     }
 
-    void Grow(int bytes)
+    /// <summary>Room for <paramref name="bytes"/> at the arena's end. When the arena is full,
+    /// first drops what updates and deletes left behind, then grows (doubling) if still short.</summary>
+    int Reserve(int bytes)
     {
-        if (_data.Length >= bytes) return;
-        int size = Math.Max(bytes, Math.Min(Array.MaxLength, Math.Max(_data.Length * 2, 64 * RecordSize)));
-        Array.Resize(ref _data, size);
+        if (_arenaUsed + bytes <= _arena.Length) return Take(bytes);
+        if (_garbage > 0) Compact(bytes);
+        if (_arenaUsed + bytes > _arena.Length)
+            Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + bytes));
+        return Take(bytes);
     }
 
-    // Latin-1 maps every byte to one char, so keys compare byte for byte, like upstream's memcmp.
-    static string IndexKey(ReadOnlySpan<byte> key) => Encoding.Latin1.GetString(key);
+    int Take(int bytes)
+    {
+        int at = _arenaUsed;
+        _arenaUsed += bytes;
+        return at;
+    }
+
+    /// <summary>Copies the live bytes, in record order, into the spare arena and swaps the two.</summary>
+    void Compact(int extra)
+    {
+        int live = _arenaUsed - _garbage;
+        if (_spare.Length < live + extra) _spare = new byte[Math.Max(_arena.Length, live + extra)];
+        int used = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            ref Entry e = ref _entries[i];
+            int length = e.Raw ? RecordSize : e.KeyLength + e.ValueLength;
+            _arena.AsSpan(e.Offset, length).CopyTo(_spare.AsSpan(used));
+            e.Offset = used;
+            used += length;
+        }
+        (_arena, _spare) = (_spare, _arena);
+        _arenaUsed = used;
+        _garbage = 0;
+    }
 
     static ReadOnlySpan<byte> UntilNul(ReadOnlySpan<byte> field)
     {

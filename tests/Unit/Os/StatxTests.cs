@@ -13,6 +13,7 @@ public class StatxTests
     {
         string src = "#include <stddef.h>\n#include <linux/stat.h>\n#include <linux/fcntl.h>\n" + string.Join("\n",
             Check("sizeof(struct statx)", Interop.StatxSize),
+            Check("offsetof(struct statx, stx_nlink)", Interop.StatxNlink),
             Check("offsetof(struct statx, stx_uid)", Interop.StatxUid),
             Check("offsetof(struct statx, stx_mode)", Interop.StatxMode),
             Check("offsetof(struct statx, stx_gid)", Interop.StatxGid),
