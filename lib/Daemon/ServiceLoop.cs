@@ -95,7 +95,9 @@ public sealed class ServiceLoop
                     // Undo first (VSS thaws): telling systemd may wait briefly for room.
                     _handler.OnReset(ResetReason.Shutdown);
                     _channel.Close();
-                    _notify?.Stopping(_stop.Requested ? "stopping on " + (_stop.Cause ?? "request") : "stopping after an error");
+                    // An absent device keeps its "not started: ..." status.
+                    _notify?.Stopping(_stop.Requested ? "stopping on " + (_stop.Cause ?? "request")
+                                      : _exitCode != 0 ? "stopping after an error" : null);
                     if (_stop.Requested) _log.Info("stopping on " + (_stop.Cause ?? "request"));
                     _log.Flush();
                     return _exitCode;
