@@ -1,5 +1,5 @@
 # HvDaemons: drop-in replacements for tools/hv's Hyper-V guest daemons.
-#   make                  build the three Native-AOT daemons into out/linux-x64
+#   make                  build the three Native-AOT daemons into out/$(RID) (RID from uname -m)
 #   make install          install them, the KVP scripts, units, udev rules and man pages
 #   make uninstall        remove what install put there (DESTDIR and the dirs as for install)
 #   make install-initramfs / uninstall-initramfs   the opt-in dracut and initramfs-tools parts
@@ -8,10 +8,16 @@
 #   make bench            print start-up, memory, size and throughput figures
 #   make fuzz             message storms (STORM_COUNT each), then every fuzz target for
 #                         FUZZ_SECONDS; writes docs/robustness.md
-#   make clean
-# Variables (as tools/hv, plus ours): DESTDIR prefix sbindir libexecdir sharedstatedir mandir
-# unitdir udevrulesdir dracutmodulesdir initramfstoolsdir RID STATIC OUT. docs/packaging.md
-# says what goes where.
+#   make install-bin      the binaries and man pages only
+#   make install-debug    the .dbg files as DEBUGDIR/.build-id/xx/yyyy.debug
+#   make vendor           every NuGet package the build needs into vendor/ (needs the network)
+#   make OFFLINE=1        build from vendor/ only (no network, no NuGet cache)
+#   make dist             source tarball with vendor/ inside, into out/dist/
+#   make deb / make rpm   binary packages into out/deb/, out/rpm/
+#   make clean            back to a fresh clone's tree (vendor/ stays where there is no .git)
+# Variables (as tools/hv, plus ours): DESTDIR prefix sbindir libexecdir KVP_SCRIPTS_PATH
+# sharedstatedir sysconfdir mandir unitdir udevrulesdir dracutmodulesdir initramfstoolsdir DEBUGDIR RID
+# STATIC OUT OFFLINE LDFLAGS. docs/packaging.md says what goes where.
 
 # The builder's own architecture unless told otherwise (an arm64 builder builds arm64).
 RID ?= $(if $(filter aarch64 arm64,$(shell uname -m)),linux-arm64,linux-x64)
@@ -22,7 +28,14 @@ prefix ?= /usr
 sbindir ?= $(prefix)/sbin
 bindir ?= $(prefix)/bin
 libexecdir ?= $(prefix)/libexec
+# Where hv_kvp_daemon runs hv_get_dns_info & co. from; compiled in, as upstream's Makefile has
+# it. `make KVP_SCRIPTS_PATH=` (empty) looks them up in PATH and installs them into sbindir.
+KVP_SCRIPTS_PATH ?= $(libexecdir)/hypervkvpd
+KVP_SCRIPTS_DIR = $(if $(KVP_SCRIPTS_PATH),$(KVP_SCRIPTS_PATH),$(sbindir))
+DEBUGDIR ?= /usr/lib/debug
+OFFLINE ?= 0
 sharedstatedir ?= /var/lib
+sysconfdir ?= /etc
 mandir ?= $(prefix)/share/man
 unitdir ?= /usr/lib/systemd/system
 udevrulesdir ?= /usr/lib/udev/rules.d
@@ -52,14 +65,15 @@ DRACUT_FILES := module-setup.sh hv-kvp-daemon-initrd.service hv-kvp-wait-channel
 INITRAMFS_FILES := hooks/hv_kvp_daemon scripts/init-premount/hv_kvp_daemon \
                    scripts/init-bottom/hv_kvp_daemon
 
-BUILD_ENV = RID=$(RID) STATIC=$(STATIC) OUT=$(OUT) LIBEXECDIR=$(libexecdir)
+BUILD_ENV = RID=$(RID) STATIC=$(STATIC) OUT=$(OUT) LIBEXECDIR=$(libexecdir) \
+            KVP_SCRIPTS_PATH='$(KVP_SCRIPTS_PATH)' OFFLINE=$(OFFLINE) LDFLAGS='$(LDFLAGS)'
 SUBST = sed -e 's|@sbindir@|$(sbindir)|g' -e 's|@libexecdir@|$(libexecdir)|g'
 
 # build, variants and install must not run at once: they publish into the same obj folders.
 .NOTPARALLEL:
 
 .PHONY: all build binaries variants install uninstall install-initramfs uninstall-initramfs \
-        demo test bench fuzz clean install-bin mutate
+        demo test bench fuzz clean install-bin mutate install-debug vendor dist deb rpm setup-deps
 
 FUZZ_SECONDS ?= 60
 STORM_COUNT ?= 100000
@@ -70,9 +84,9 @@ build:
 	$(BUILD_ENV) ./build.sh
 
 # install uses the binaries in $(OUT) as they are when build.sh recorded the same settings
-# (RID, STATIC, libexecdir: the KVP scripts folder is compiled in); otherwise it builds.
+# (RID, STATIC, KVP_SCRIPTS_PATH: compiled in); otherwise it builds.
 binaries:
-	@want=$$(printf 'rid=%s\nstatic=%s\nlibexecdir=%s' '$(RID)' '$(STATIC)' '$(libexecdir)'); \
+	@want=$$(printf 'rid=%s\nstatic=%s\nkvp_scripts_path=%s' '$(RID)' '$(STATIC)' '$(KVP_SCRIPTS_PATH)'); \
 	have=$$(cat '$(OUT)/build-settings' 2>/dev/null); \
 	for d in $(DAEMONS) $(TOOLS); do [ -x "$(OUT)/$$d" ] || have=; done; \
 	if [ "$$have" = "$$want" ]; then echo "installing the binaries in $(OUT)"; \
@@ -81,10 +95,10 @@ binaries:
 # The variants the packaging tests check: fully static x64 and cross-compiled arm64. CI
 # (CI=true) must have the cross toolchain; elsewhere arm64 is left out when it is missing.
 variants:
-	RID=linux-x64 STATIC=1 OUT=out/linux-x64-static LIBEXECDIR=$(libexecdir) ./build.sh
+	RID=linux-x64 STATIC=1 OUT=out/linux-x64-static LIBEXECDIR=$(libexecdir) KVP_SCRIPTS_PATH='$(KVP_SCRIPTS_PATH)' OFFLINE=$(OFFLINE) ./build.sh
 	@if [ "$$CI" = true ] || { command -v clang && command -v ld.lld && \
 	    command -v aarch64-linux-gnu-objcopy; } >/dev/null; then \
-	    RID=linux-arm64 STATIC=0 OUT=out/linux-arm64 LIBEXECDIR=$(libexecdir) ./build.sh; \
+	    RID=linux-arm64 STATIC=0 OUT=out/linux-arm64 LIBEXECDIR=$(libexecdir) KVP_SCRIPTS_PATH='$(KVP_SCRIPTS_PATH)' OFFLINE=$(OFFLINE) ./build.sh; \
 	else echo "no arm64 cross toolchain (clang lld gcc-aarch64-linux-gnu): out/linux-arm64 not built"; fi
 
 # The binaries and man pages only, for a maintainer who ships units of their own.
@@ -100,11 +114,11 @@ install-bin: binaries
 	    chmod 0644 '$(DESTDIR)$(mandir)/man8/'"$${a#*:}.8"; done
 
 install: install-bin
-	install -d -m 0755 '$(DESTDIR)$(sbindir)' '$(DESTDIR)$(libexecdir)/hypervkvpd' \
+	install -d -m 0755 '$(DESTDIR)$(sbindir)' '$(DESTDIR)$(KVP_SCRIPTS_DIR)' \
 	    '$(DESTDIR)$(sharedstatedir)/hyperv' '$(DESTDIR)$(mandir)/man8' \
 	    '$(DESTDIR)$(unitdir)' '$(DESTDIR)$(udevrulesdir)'
 	for s in $(KVP_SCRIPTS); do \
-	    install -m 0755 "packaging/scripts/$$s" '$(DESTDIR)$(libexecdir)/hypervkvpd/'; done
+	    install -m 0755 "packaging/scripts/$$s" '$(DESTDIR)$(KVP_SCRIPTS_DIR)/'; done
 	for s in $(LIBEXEC_SCRIPTS); do \
 	    install -m 0755 "packaging/scripts/$$s" '$(DESTDIR)$(libexecdir)/'; done
 	for u in $(UNITS); do \
@@ -113,6 +127,10 @@ install: install-bin
 	for a in $(UNIT_ALIASES); do \
 	    ln -sf "$${a%%:*}.service" '$(DESTDIR)$(unitdir)/'"$${a#*:}.service"; done
 	for r in $(UDEV_RULES); do install -m 0644 "packaging/udev/$$r" '$(DESTDIR)$(udevrulesdir)/'; done
+	# The commented example: never over an administrator's own vss.conf.
+	install -d -m 0755 '$(DESTDIR)$(sysconfdir)/hyperv'
+	[ -e '$(DESTDIR)$(sysconfdir)/hyperv/vss.conf' ] || \
+	    install -m 0644 packaging/vss.conf '$(DESTDIR)$(sysconfdir)/hyperv/vss.conf'
 
 # Removes the files install adds, and our own folders when that leaves them empty; never
 # the pool files in $(sharedstatedir)/hyperv nor the standard folders.
@@ -121,12 +139,15 @@ uninstall: uninstall-initramfs
 	for t in $(TOOLS); do rm -f '$(DESTDIR)$(bindir)/'"$$t"; done
 	for a in $(UNIT_ALIASES); do rm -f '$(DESTDIR)$(unitdir)/'"$${a#*:}.service"; done
 	for a in $(MAN_ALIASES); do rm -f '$(DESTDIR)$(mandir)/man8/'"$${a#*:}.8"; done
-	for s in $(KVP_SCRIPTS); do rm -f '$(DESTDIR)$(libexecdir)/hypervkvpd/'"$$s"; done
+	for s in $(KVP_SCRIPTS); do rm -f '$(DESTDIR)$(KVP_SCRIPTS_DIR)/'"$$s"; done
 	for s in $(LIBEXEC_SCRIPTS); do rm -f '$(DESTDIR)$(libexecdir)/'"$$s"; done
 	for u in $(UNITS); do rm -f '$(DESTDIR)$(unitdir)/'"$$u"; done
 	for r in $(UDEV_RULES); do rm -f '$(DESTDIR)$(udevrulesdir)/'"$$r"; done
 	for m in $(MANPAGES); do rm -f '$(DESTDIR)$(mandir)/man8/'"$$m"; done
-	rmdir '$(DESTDIR)$(libexecdir)/hypervkvpd' 2>/dev/null || true
+	# vss.conf only as shipped: an edited one is the administrator's.
+	! cmp -s packaging/vss.conf '$(DESTDIR)$(sysconfdir)/hyperv/vss.conf' || rm -f '$(DESTDIR)$(sysconfdir)/hyperv/vss.conf'
+	rmdir '$(DESTDIR)$(sysconfdir)/hyperv' 2>/dev/null || true
+	$(if $(KVP_SCRIPTS_PATH),rmdir '$(DESTDIR)$(KVP_SCRIPTS_PATH)' 2>/dev/null || true)
 	rmdir '$(DESTDIR)$(sharedstatedir)/hyperv' 2>/dev/null || true
 
 # Starts hv_kvp_daemon inside the initramfs, for images provisioned over KVP before the
@@ -148,11 +169,16 @@ uninstall-initramfs:
 	rmdir '$(DESTDIR)$(dracutmodulesdir)/$(DRACUT_MODULE)' 2>/dev/null || true
 	for f in $(INITRAMFS_FILES); do rm -f '$(DESTDIR)$(initramfstoolsdir)/'"$$f"; done
 
-demo: build
+# Like test, sets a fresh machine up first: the Native-AOT link needs a C toolchain.
+demo: setup-deps build
 	dotnet run --project tests/HostSim/hvhost -c Release -- demo --bin $(OUT)
 
-test: build variants
+# Installs what the tests need first (a no-op when all is there; tests/setup-deps.sh).
+test: setup-deps build variants
 	./tests/run.sh
+
+setup-deps:
+	./tests/setup-deps.sh
 
 bench: build
 	./bench/run.sh $(OUT)
@@ -166,6 +192,26 @@ fuzz: build
 	HVD_STORM_COUNT=$(STORM_COUNT) dotnet test tests/BlackBox -c Release --filter "FullyQualifiedName~Storms"
 	dotnet run --project fuzz/HvFuzz -c Release -- --seconds $(FUZZ_SECONDS) --report docs/robustness.md
 
+# The .dbg files build.sh keeps, under the GNU build-id names gdb and debuginfod look up.
+install-debug: binaries
+	./packaging/install-debug.sh '$(OUT)' '$(DESTDIR)$(DEBUGDIR)' $(DAEMONS) $(TOOLS)
+
+vendor:
+	./packaging/vendor.sh
+
+# What a source package starts from: the committed tree (git archive HEAD) plus vendor/.
+dist:
+	./packaging/dist.sh
+
+deb: binaries
+	./packaging/debian/build-deb.sh '$(OUT)' '$(RID)'
+
+rpm: binaries
+	./packaging/rpm/build-rpm.sh '$(OUT)' '$(RID)' '$(KVP_SCRIPTS_DIR)'
+
+# In a checkout `make vendor` can fetch vendor/ again; in an unpacked `make dist` tarball
+# (no .git) it is the only copy, so it stays.
 clean:
 	rm -rf out
-	find . -path ./.git -prune -o -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+	find . -path ./.git -prune -o -path ./vendor -prune -o -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+	if [ -e .git ]; then rm -rf vendor; fi

@@ -6,7 +6,7 @@ using HvDaemons.HostSim.Host;
 using HvDaemons.HostSim.Kernel;
 using HvDaemons.HostSim.Sandboxing;
 using HvDaemons.Testing.Freeze;
-using DriverSandbox = HvDaemons.Tests.Vss.Sandbox;
+using DriverSandbox = HvDaemons.Bench.Sandbox;
 using HvDaemons.Wire;
 
 // FREEZE and THAW round trips for 1 and 8 filesystems. Figures only; nothing is asserted.

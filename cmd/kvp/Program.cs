@@ -9,6 +9,8 @@ return DaemonMain.Run(spec, args, _ => "KVP", "KVP starting", (options, log) =>
 {
     // The scripts folder follows the build's libexecdir (upstream: KVP_SCRIPTS_PATH).
     var paths = KvpPaths.Default with { ScriptsDirectory = KvpBuildSettings.ScriptsDirectory };
+    // HV_KVP_SYSFS: another sysfs root for the VM identity (hv_kvp_daemon(8)), for tests.
+    if (System.Environment.GetEnvironmentVariable("HV_KVP_SYSFS") is { Length: > 0 } sysfs) paths = paths with { Sysfs = sysfs };
     var service = KvpService.Create(paths, log);
     return new DaemonWiring(new CharDeviceChannel("/dev/vmbus/hv_kvp", new KvpRegistration()), service);
 });

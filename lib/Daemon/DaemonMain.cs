@@ -41,12 +41,51 @@ public static class DaemonMain
         using var stop = new StopSignal();
         // Before wiring: nothing the services start may inherit the variable.
         SystemdNotify notify = SystemdNotify.FromEnvironment(log);
-        DaemonWiring? wiring = wire(options, log);
-        if (wiring is null) return 1;
-        using IHostChannel channel = wiring.Channel;
-        var loop = new ServiceLoop(channel, wiring.Handler, log, stop, notify);
-        return loop.Run();
+        return Serve(log, stop, () => wire(options, log), notify);
     }
+
+    /// <summary>
+    /// Wires the service and runs its loop. The one place an unexpected exception ends a daemon:
+    /// one LOG_ERR line with its type and message (the stack only with debug on: a detached
+    /// daemon's stderr is /dev/null), the handler's undo (<see cref="ResetReason.Crash"/>),
+    /// and exit status 1 so that Restart=on-failure starts a new instance.
+    /// </summary>
+    public static int Serve(Logger log, StopSignal stop, Func<DaemonWiring?> wire, SystemdNotify? notify = null)
+    {
+        IServiceHandler? handler = null;
+        try
+        {
+            DaemonWiring? wiring = wire();
+            if (wiring is null) return 1;
+            handler = wiring.Handler;
+            using IHostChannel channel = wiring.Channel;
+            return new ServiceLoop(channel, handler, log, stop, notify).Run();
+        }
+        catch (Exception e)
+        {
+            Crashed(log, e, handler);
+            return 1;
+        }
+    }
+
+    static void Crashed(Logger log, Exception e, IServiceHandler? handler)
+    {
+        log.Err("fatal: " + Describe(e));
+        if (log.DebugEnabled && e.StackTrace is string stack)
+            foreach (string frame in stack.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                log.Debug("fatal: " + frame);
+        try
+        {
+            handler?.OnReset(ResetReason.Crash);
+        }
+        catch (Exception undo)
+        {
+            log.Err("fatal: the undo after the crash failed too: " + Describe(undo));
+        }
+        log.Flush();
+    }
+
+    static string Describe(Exception e) => e.GetType().FullName + ": " + e.Message;
 
     /// <summary>argv[0] as invoked, which upstream prints in its usage line.</summary>
     public static string ProgramPath()

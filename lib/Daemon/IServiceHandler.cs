@@ -19,8 +19,9 @@ public interface IServiceHandler
     /// <returns>The reply's length in bytes.</returns>
     int Handle(Span<byte> buffer, int length);
 
-    /// <summary>The transport is about to be closed and reopened, or the daemon is stopping:
-    /// undo whatever a half-finished transaction left (VSS thaws, fcopy removes a partial file).</summary>
+    /// <summary>The transport is about to be closed and reopened, the daemon is stopping, or it
+    /// crashed: undo whatever a half-finished transaction left (VSS thaws, fcopy removes a
+    /// partial file). On <see cref="ResetReason.Crash"/> undo only: nothing else runs after it.</summary>
     void OnReset(ResetReason reason);
 
     /// <summary>Milliseconds until <see cref="OnTimer"/> is due, or -1 for none (VSS watchdog).</summary>
@@ -39,4 +40,6 @@ public enum ResetReason
 {
     Reopen,
     Shutdown,
+    /// <summary>An unexpected exception ended the loop; the process exits 1 right after.</summary>
+    Crash,
 }

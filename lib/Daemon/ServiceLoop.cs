@@ -36,6 +36,7 @@ public sealed class ServiceLoop
         _stop = stop;
         _notify = notify;
         _buffer = new byte[handler.MaxMessageSize];
+        if (handler is IStopAware aware) aware.WatchStop(stop);
     }
 
     public DaemonState State { get; private set; } = DaemonState.Connecting;

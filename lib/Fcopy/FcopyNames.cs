@@ -7,7 +7,7 @@ using HvDaemons.Wire;
 
 namespace HvDaemons.Fcopy;
 
-/// <summary>How the transport hands over the START message's name fields (fact sheet §3.5).</summary>
+/// <summary>How the transport hands over the START message's name fields (docs/protocol.md §3.5).</summary>
 public enum NameEncoding
 {
     /// <summary>Char device: the kernel already converted the host's UTF-16 to NUL-terminated UTF-8.</summary>

@@ -91,7 +91,7 @@ public sealed class FcopyService(Logger log, NameEncoding names) : IServiceHandl
     }
 
     public void OnReset(ResetReason reason)
-        => _files.Abandon(reason == ResetReason.Shutdown ? "daemon stopping" : "transport reset");
+        => _files.Abandon(reason == ResetReason.Reopen ? "transport reset" : "daemon stopping");
 
     public int TimerDueMs() => -1;
     public void OnTimer() { }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 using HvDaemons.Logging;
 using HvDaemons.Os;
@@ -7,7 +8,7 @@ using HvDaemons.Wire;
 namespace HvDaemons.Fcopy;
 
 /// <summary>
-/// The file side of one host copy (fact sheet §6.2-§6.4), the same for both transports:
+/// The file side of one host copy (docs/protocol.md §6.2-§6.4), the same for both transports:
 /// START creates path/name, WRITE stores fragments at the host's offsets, COMPLETE makes the
 /// file durable, CANCEL (or a reset mid-copy) removes the partial file. Every outcome is an
 /// HV_* status and a log line; nothing here throws for bad input.
@@ -24,6 +25,11 @@ public sealed class FileReceiver(Logger log) : IDisposable
     FileDescriptor? _file;
     string? _target;
     long _received;
+    /// <summary>Directories START made for this copy; COMPLETE makes their entries durable too.</summary>
+    readonly List<string> _created = new();
+
+    /// <summary>Sees each fsync COMPLETE makes ("fsync" the file, "fsync-dir" a directory), for tests.</summary>
+    public AtomicFile.StepObserver? Observe { get; init; }
 
     /// <summary>The file being received, or null between copies.</summary>
     public string? Target => _target;
@@ -51,6 +57,7 @@ public sealed class FileReceiver(Logger log) : IDisposable
         }
         log.Info("Target file name: " + target);
 
+        _created.Clear();
         if (!EnsureDirectories(path, (flags & FcopyOp.CreatePath) != 0)) return HvStatus.E_FAIL;
 
         SysResult r = FileStat.OfPath(target, followSymlinks: false, out FileStatus existing);
@@ -109,24 +116,49 @@ public sealed class FileReceiver(Logger log) : IDisposable
         return HvStatus.S_OK;
     }
 
-    /// <summary>Closes the file after fsync, so "complete" on the host means on disk here.
-    /// If the data cannot be made durable the file is removed and the host told so.</summary>
+    /// <summary>Closes the file after fsync of it, of its directory and of the parent of every
+    /// directory START created, so "complete" on the host means on disk here, name included.
+    /// If that fails the file is removed and the host told so.</summary>
     public uint Complete()
     {
         if (_file is null) return HvStatus.S_OK;   // as upstream: nothing open, nothing to do
         SysResult r = Posix.Fsync(_file);
+        string failed = _target!;
+        if (r.Ok)
+        {
+            Observe?.Invoke("fsync", _target!);
+            foreach (string dir in DirectoriesToSync())
+            {
+                r = AtomicFile.FsyncDirectory(dir);
+                if (!r.Ok) { failed = dir; break; }
+                Observe?.Invoke("fsync-dir", dir);
+            }
+        }
         if (!r.Ok)
         {
-            log.Err("fsync of " + _target + " failed: " + Errno.Describe(r.Error) + "; removing it");
+            log.Err("fsync of " + failed + " failed: " + Errno.Describe(r.Error) + "; removing " + _target);
             uint status = IsDiskFull(r.Error) ? HvStatus.ERROR_DISK_FULL : HvStatus.E_FAIL;
             RemovePartial();
             return status;
         }
-        _file.Dispose();
+        _file!.Dispose();
         _file = null;
         log.Info("Copied " + _received + " bytes to " + _target);
         _target = null;
         return HvStatus.S_OK;
+    }
+
+    /// <summary>The file's directory, then (deepest first) the parent of each created directory:
+    /// a new entry is durable once the directory holding it is synced.</summary>
+    List<string> DirectoriesToSync()
+    {
+        var dirs = new List<string> { AtomicFile.DirectoryOf(_target!) };
+        for (int i = _created.Count - 1; i >= 0; i--)
+        {
+            string parent = AtomicFile.DirectoryOf(_created[i]);
+            if (!dirs.Contains(parent)) dirs.Add(parent);
+        }
+        return dirs;
     }
 
     public uint Cancel()
@@ -189,6 +221,7 @@ public sealed class FileReceiver(Logger log) : IDisposable
                         log.Err("Failed to create " + dir + ": " + Errno.Describe(r.Error));
                         return false;
                     }
+                    if (r.Ok) _created.Add(dir);
                 }
                 else if (st.Kind != FileKind.Directory)
                 {

@@ -1,3 +1,6 @@
+using System;
+using HvDaemons.Os;
+
 namespace HvDaemons.Kvp;
 
 /// <summary>
@@ -17,6 +20,12 @@ public sealed record KvpPaths(string PoolDirectory, string ScriptsDirectory)
     public string ResolvedConf { get; init; } = "/run/systemd/resolve/resolv.conf";
     public string OsRelease { get; init; } = "/etc/os-release";
 
+    /// <summary>The daemon's settings file (hv_kvp_daemon(8)); missing means the defaults.</summary>
+    public string ConfigFile { get; init; } = "/etc/hyperv/kvp.conf";
+
+    /// <summary>Where sysfs is mounted: DMI's product_uuid and /sys/firmware/efi give the VM's identity.</summary>
+    public string Sysfs { get; init; } = "/sys";
+
     /// <summary>Holds the legacy SuSE-release / redhat-release files.</summary>
     public string EtcDirectory { get; init; } = "/etc";
 
@@ -33,5 +42,15 @@ public sealed record KvpPaths(string PoolDirectory, string ScriptsDirectory)
     /// <summary>Longest hv_set_ifconfig may run (it restarts the interface); below the kernel's 30 s wait.</summary>
     public int SetScriptTimeoutMs { get; init; } = 25_000;
 
-    public string Script(string name) => ScriptsDirectory.TrimEnd('/') + "/" + name;
+    /// <summary>Where an empty <see cref="ScriptsDirectory"/> looks scripts up; null: the PATH variable.</summary>
+    public string? ScriptSearchPath { get; init; } = Environment.GetEnvironmentVariable("PATH");
+
+    /// <summary>The script to run: in <see cref="ScriptsDirectory"/>, or, when that is empty
+    /// (built with KVP_SCRIPTS_PATH=), the first executable of that name on the search path.
+    /// A script found nowhere keeps its bare name, for the log line that says it is missing.</summary>
+    public string Script(string name)
+    {
+        if (ScriptsDirectory.Length > 0) return ScriptsDirectory.TrimEnd('/') + "/" + name;
+        return ExecutableSearch.Find(name, ScriptSearchPath) ?? name;
+    }
 }

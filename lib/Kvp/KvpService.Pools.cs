@@ -7,7 +7,8 @@ using HvDaemons.Wire;
 namespace HvDaemons.Kvp;
 
 /// <summary>SET, GET, DELETE and ENUMERATE: upstream's semantics and statuses (HV_S_CONT for
-/// "no such key", "past the end" and failure alike, which ends the host's iteration).</summary>
+/// "no such key", "past the end" and failure alike, which ends the host's iteration; HV_E_FAIL
+/// when another program kept the pool locked past our deadline).</summary>
 public sealed partial class KvpService
 {
     uint Set(Span<byte> msg, byte pool)
@@ -20,7 +21,7 @@ public sealed partial class KvpService
         }
         if (_log.DebugEnabled)
             _log.Debug($"kvp_key_add_or_modify: got a KVP: pool={pool} key={KvpPool.Text(key)} val={KvpPool.Text(value)}");
-        return _pools[pool].Set(key, value) == PoolResult.Ok ? HvStatus.S_OK : HvStatus.S_CONT;
+        return Status(_pools[pool].Set(key, value));
     }
 
     /// <summary>
@@ -37,7 +38,7 @@ public sealed partial class KvpService
         }
         byte[] keyCopy = key.ToArray();   // the reply overwrites the request's key area
         PoolResult r = _pools[pool].Get(keyCopy, out ReadOnlySpan<byte> value);
-        if (r != PoolResult.Ok) return HvStatus.S_CONT;
+        if (r != PoolResult.Ok) return Status(r);
         WriteEnumLayout(msg, keyCopy, value);
         return HvStatus.S_OK;
     }
@@ -49,7 +50,7 @@ public sealed partial class KvpService
             _log.Err($"kvp_key_delete: refused DELETE in pool {pool}: {problem}");
             return HvStatus.S_CONT;
         }
-        return _pools[pool].Delete(key) == PoolResult.Ok ? HvStatus.S_OK : HvStatus.S_CONT;
+        return Status(_pools[pool].Delete(key));
     }
 
     uint Enumerate(Span<byte> msg, byte pool)
@@ -64,7 +65,7 @@ public sealed partial class KvpService
             return HvStatus.S_OK;
         }
         PoolResult r = _pools[pool].Enumerate(index, out ReadOnlySpan<byte> record);
-        if (r != PoolResult.Ok) return HvStatus.S_CONT;
+        if (r != PoolResult.Ok) return Status(r);
         WriteEnumLayout(msg, PoolImage.KeyOf(record), PoolImage.ValueOf(record));
         return HvStatus.S_OK;
     }

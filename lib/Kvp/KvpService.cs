@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using HvDaemons.Daemon;
 using HvDaemons.Kvp.Auto;
+using HvDaemons.Kvp.Identity;
 using HvDaemons.Kvp.Net;
 using HvDaemons.Kvp.Pool;
 using HvDaemons.Logging;
@@ -14,17 +15,21 @@ namespace HvDaemons.Kvp;
 /// GET_IP_INFO and SET_IP_INFO. Every request gets a status; nothing a request or a file holds
 /// can stop the daemon.
 /// </summary>
-public sealed partial class KvpService : IServiceHandler, IDisposable
+public sealed partial class KvpService : IServiceHandler, IStopAware, IDisposable
 {
     readonly Logger _log;
     readonly KvpPool[] _pools = new KvpPool[KvpPoolId.Count];
     readonly AutoPool _auto;
     readonly IpInfoService _ipInfo;
+    readonly StalePools? _stale;
 
     KvpService(KvpPaths paths, Logger log)
     {
         _log = log;
-        for (int i = 0; i < _pools.Length; i++) _pools[i] = new KvpPool(paths.PoolDirectory, i, log);
+        KvpConfig config = KvpConfig.Load(paths.ConfigFile, log);
+        if (config.ResetPoolsOnNewVm) _stale = new StalePools(paths, log);
+        for (int i = 0; i < _pools.Length; i++)
+            _pools[i] = new KvpPool(paths.PoolDirectory, i, log) { SyncWrites = config.SyncPoolWrites };
         _auto = new AutoPool(new HostFacts(paths), () => LicVersion);
         _ipInfo = new IpInfoService(paths, log);
     }
@@ -37,11 +42,14 @@ public sealed partial class KvpService : IServiceHandler, IDisposable
         if (log.DebugEnabled) log.Info("Logging debug info in syslog(debug)");
         foreach (KvpPool pool in service._pools)
         {
-            if (!pool.Load()) continue;
+            if (!pool.Load(StartupLockTimeoutMs)) continue;
             pool.DumpForDebug();
         }
         return service;
     }
+
+    /// <summary>Start-up waits this long at most for a pool's lock, then registers anyway.</summary>
+    const int StartupLockTimeoutMs = 1000;
 
     public int MaxMessageSize => KvpLayout.MessageSize;
     public string LicVersion { get; private set; } = "Unknown version";
@@ -52,6 +60,7 @@ public sealed partial class KvpService : IServiceHandler, IDisposable
     {
         LicVersion = version;
         _log.Info("KVP LIC Version: " + version);
+        _stale?.Check(_pools[KvpPoolId.External], _pools[KvpPoolId.AutoExternal]);
     }
 
     public int Handle(Span<byte> buffer, int length)
@@ -102,6 +111,21 @@ public sealed partial class KvpService : IServiceHandler, IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(msg[KvpLayout.Error..], status);
         return KvpLayout.MessageSize;
     }
+
+    public void WatchStop(StopSignal stop)
+    {
+        foreach (KvpPool p in _pools) p.StopFd = stop.Fd;
+        _ipInfo.StopFd = stop.Fd;
+    }
+
+    /// <summary>Upstream's statuses (HV_S_CONT for "not found" and failures), except that a
+    /// lock we could not get in time is HV_E_FAIL: the host learns it was not done.</summary>
+    static uint Status(PoolResult r) => r switch
+    {
+        PoolResult.Ok => HvStatus.S_OK,
+        PoolResult.Busy => HvStatus.E_FAIL,
+        _ => HvStatus.S_CONT,
+    };
 
     public void OnReset(ResetReason reason) { }
     public int TimerDueMs() => -1;

@@ -33,7 +33,8 @@ public sealed unsafe class SyslogLogger : Logger, IDisposable
         _socketPath = socketPath;
     }
 
-    /// <summary>Lines dropped because the queue was full (reported once the socket drains).</summary>
+    /// <summary>Lines dropped because the queue was full and not yet reported. Once the socket
+    /// takes the held lines again, one warning line says how many were lost, and this resets.</summary>
     public int Dropped { get; private set; }
 
     protected override void Emit(LogLevel level, string message)
@@ -73,6 +74,9 @@ public sealed unsafe class SyslogLogger : Logger, IDisposable
     public override void Flush()
     {
         while (_pending.Count > 0 && TrySend(_pending.Peek())) _pending.Dequeue();
+        if (_pending.Count == 0 && Dropped > 0 && _fd >= 0
+            && TrySend(Format(LogLevel.Warning, Dropped + " log lines were lost while syslog was not reading")))
+            Dropped = 0;
     }
 
     void Hold(byte[] datagram)

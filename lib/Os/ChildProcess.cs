@@ -10,18 +10,23 @@ namespace HvDaemons.Os;
 /// <summary>What a helper program did: its exit status (or why it has none) and its stdout.</summary>
 public readonly record struct ChildResult(int SpawnError, bool TimedOut, int ExitStatus, string Output)
 {
-    public bool Succeeded => SpawnError == 0 && !TimedOut && ExitStatus == 0;
+    /// <summary>Killed (with its process group) because the daemon was asked to stop.</summary>
+    public bool Stopped { get; init; }
+
+    public bool Succeeded => SpawnError == 0 && !TimedOut && !Stopped && ExitStatus == 0;
 
     public string Describe() =>
         SpawnError != 0 ? "cannot start: " + Errno.Describe(SpawnError)
+        : Stopped ? "killed because the daemon is stopping"
         : TimedOut ? "timed out and was killed"
         : ExitStatus >= 0 ? "exit status " + ExitStatus
         : "killed by signal " + -ExitStatus;
 }
 
 /// <summary>
-/// Runs a program with an argv array (never a shell string), stdin and stderr on /dev/null,
-/// stdout captured, in its own session so a timeout can kill it and everything it started.
+/// Runs a program with an argv array (never a shell string), stdin on /dev/null, stdout captured
+/// (stderr too, or /dev/null), in its own session (so its own process group) so a timeout can
+/// kill it and everything it started.
 /// posix_spawn instead of fork: a running .NET process cannot fork safely.
 /// </summary>
 public static unsafe class ChildProcess
@@ -29,13 +34,15 @@ public static unsafe class ChildProcess
     const int MaxOutput = 64 * 1024;
 
     /// <param name="timeoutMs">After this the process group gets SIGKILL.</param>
-    public static ChildResult Run(string path, IReadOnlyList<string> argv, int timeoutMs)
+    /// <param name="environment">The child's whole environment; null: ours (with a PATH).</param>
+    /// <param name="captureStderr">stderr into the same pipe as stdout, instead of /dev/null.</param>
+    /// <param name="stopFd">Readable once the daemon must stop (<see cref="StopWait"/>): the
+    /// process group gets SIGKILL at once; -1 for none.</param>
+    public static ChildResult Run(string path, IReadOnlyList<string> argv, int timeoutMs,
+                                  IReadOnlyList<string>? environment = null, bool captureStderr = false,
+                                  int stopFd = -1)
     {
-        var env = new List<string>();
-        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
-            env.Add(e.Key + "=" + e.Value);
-        if (Environment.GetEnvironmentVariable("PATH") is null)
-            env.Add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        IReadOnlyList<string> env = environment ?? InheritedEnvironment();
 
         int* pipe = stackalloc int[2];
         if (LibC.pipe2(pipe, LibC.O_CLOEXEC) != 0) return new ChildResult(LibC.errno, false, -1, "");
@@ -68,7 +75,8 @@ public static unsafe class ChildProcess
                 {
                     Interop.posix_spawn_file_actions_addopen(actions, 0, dn, Posix.O_RDONLY, 0);
                     Interop.posix_spawn_file_actions_adddup2(actions, pipe[1], 1);
-                    Interop.posix_spawn_file_actions_addopen(actions, 2, dn, Posix.O_WRONLY, 0);
+                    if (captureStderr) Interop.posix_spawn_file_actions_adddup2(actions, pipe[1], 2);
+                    else Interop.posix_spawn_file_actions_addopen(actions, 2, dn, Posix.O_WRONLY, 0);
                 }
                 fixed (byte* f = file)
                     rc = Interop.posix_spawn(&pid, f, actions, attr, native.Argv, native.Envp);
@@ -84,17 +92,29 @@ public static unsafe class ChildProcess
 
         long deadline = Environment.TickCount64 + timeoutMs;
         var output = new MemoryStream();
-        bool timedOut = !Drain(readEnd, output, deadline);
-        int status = timedOut ? Kill(pid) : Wait(pid, deadline, out timedOut);
+        bool stopped = false;
+        bool timedOut = !Drain(readEnd, output, deadline, stopFd, ref stopped);
+        int status = timedOut ? Kill(pid) : Wait(pid, deadline, stopFd, out timedOut, out stopped);
         string text = System.Text.Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length);
-        return new ChildResult(0, timedOut, status, text);
+        return new ChildResult(0, timedOut && !stopped, status, text) { Stopped = stopped };
     }
 
-    /// <summary>Reads stdout until EOF; false if the deadline passed first.</summary>
-    static bool Drain(FileDescriptor fd, MemoryStream output, long deadline)
+    static List<string> InheritedEnvironment()
+    {
+        var env = new List<string>();
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
+            env.Add(e.Key + "=" + e.Value);
+        if (Environment.GetEnvironmentVariable("PATH") is null)
+            env.Add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        return env;
+    }
+
+    /// <summary>Reads stdout until EOF; false if the deadline passed or a stop came first.</summary>
+    static bool Drain(FileDescriptor fd, MemoryStream output, long deadline, int stopFd, ref bool stopped)
     {
         Span<byte> buf = stackalloc byte[4096];
-        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[1];
+        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[2];
+        int count = stopFd >= 0 ? 2 : 1;
         while (true)
         {
             long left = deadline - Environment.TickCount64;
@@ -102,8 +122,16 @@ public static unsafe class ChildProcess
             fds[0].fd = fd.Fd;
             fds[0].events = Interop.POLLIN;
             fds[0].revents = 0;
-            SysResult p = Posix.Poll(fds, (int)Math.Min(left, int.MaxValue));
+            fds[1].fd = stopFd;
+            fds[1].events = Interop.POLLIN;
+            fds[1].revents = 0;
+            SysResult p = Posix.Poll(fds[..count], (int)Math.Min(left, int.MaxValue));
             if (!p.Ok) return false;
+            if (count == 2 && fds[1].revents != 0)
+            {
+                stopped = true;
+                return false;
+            }
             if (p.Value == 0) continue;
             SysResult r = Posix.Read(fd, buf);
             if (!r.Ok || r.Value == 0) return true;
@@ -111,9 +139,10 @@ public static unsafe class ChildProcess
         }
     }
 
-    static int Wait(int pid, long deadline, out bool timedOut)
+    static int Wait(int pid, long deadline, int stopFd, out bool timedOut, out bool stopped)
     {
         timedOut = false;
+        stopped = false;
         while (true)
         {
             int status = 0;
@@ -125,7 +154,11 @@ public static unsafe class ChildProcess
                 timedOut = true;
                 return Kill(pid);
             }
-            System.Threading.Thread.Sleep(5);
+            if (!StopWait.Sleep(5, stopFd))
+            {
+                stopped = timedOut = true;
+                return Kill(pid);
+            }
         }
     }
 

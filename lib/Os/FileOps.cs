@@ -4,47 +4,25 @@ using Tmds.Linux;
 namespace HvDaemons.Os;
 
 /// <summary>
-/// File calls the KVP pools need beyond <see cref="Posix"/>: stat by fd and by path, both
-/// lock kinds, explicit mtime, mode changes. Each returns a <see cref="SysResult"/>; EINTR is
+/// File calls the KVP pools need beyond <see cref="Posix"/>: stat by fd and by path (through
+/// <see cref="FileStat"/>), both lock kinds, explicit mtime, mode changes. Each returns a <see cref="SysResult"/>; EINTR is
 /// retried here.
 /// </summary>
 public static unsafe class FileOps
 {
     public static SysResult Fstat(FileDescriptor fd, out FileStamp stamp)
     {
-        stat st;
-        if (LibC.fstat(fd.Fd, &st) != 0)
-        {
-            stamp = default;
-            return SysResult.Fail(LibC.errno);
-        }
-        stamp = FileStamp.From(st);
-        return SysResult.Success();
+        SysResult r = FileStat.Fields(fd, out StatxFields f);
+        stamp = r.Ok ? FileStamp.From(f) : default;
+        return r;
     }
 
     public static SysResult Stat(string path, out FileStamp stamp, out uint mode)
     {
-        byte[] p = NativeString.Utf8z(path);
-        stat st;
-        int r;
-        fixed (byte* pp = p) r = LibC.stat(pp, &st);
-        if (r != 0)
-        {
-            stamp = default;
-            mode = 0;
-            return SysResult.Fail(LibC.errno);
-        }
-        stamp = FileStamp.From(st);
-        mode = (uint)st.st_mode;
-        return SysResult.Success();
-    }
-
-    /// <summary>mkdir(2) with <paramref name="mode"/> (the umask still applies, as for upstream).</summary>
-    public static SysResult Mkdir(string path, uint mode)
-    {
-        byte[] p = NativeString.Utf8z(path);
-        fixed (byte* pp = p)
-            return LibC.mkdir(pp, (mode_t)mode) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+        SysResult r = FileStat.Fields(path, followSymlinks: true, out StatxFields f);
+        stamp = r.Ok ? FileStamp.From(f) : default;
+        mode = r.Ok ? f.Mode : 0;
+        return r;
     }
 
     /// <summary>Whole-file POSIX record lock, blocking (F_SETLKW) or not (F_SETLK).

@@ -1,5 +1,3 @@
-using Tmds.Linux;
-
 namespace HvDaemons.Os;
 
 /// <summary>
@@ -12,7 +10,11 @@ public readonly record struct FileStamp(ulong Device, ulong Inode, long Size,
 {
     public bool SameFile(in FileStamp other) => Device == other.Device && Inode == other.Inode;
 
-    internal static unsafe FileStamp From(in stat st) => new(
-        st.st_dev, st.st_ino, st.st_size,
-        st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+    /// <summary>The filesystem's device number, as /proc/locks prints it.</summary>
+    public uint DeviceMajor => (uint)(Device >> 32);
+    public uint DeviceMinor => (uint)Device;
+
+    internal static FileStamp From(in StatxFields f) => new(
+        (ulong)f.DevMajor << 32 | f.DevMinor, f.Inode, f.Size,
+        f.MtimeSec, f.MtimeNsec, f.CtimeSec, f.CtimeNsec);
 }

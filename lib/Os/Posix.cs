@@ -106,6 +106,9 @@ public static unsafe class Posix
     public static SysResult Fsync(FileDescriptor fd)
         => LibC.fsync(fd.Fd) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
 
+    public static SysResult Fdatasync(FileDescriptor fd)
+        => LibC.fdatasync(fd.Fd) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+
     public static SysResult Ftruncate(FileDescriptor fd, long length)
         => LibC.ftruncate(fd.Fd, length) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
 

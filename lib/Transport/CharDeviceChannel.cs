@@ -4,7 +4,7 @@ using HvDaemons.Os;
 namespace HvDaemons.Transport;
 
 /// <summary>
-/// /dev/vmbus/hv_{kvp,vss,fcopy}: one read is one message, one write is one reply (§1).
+/// /dev/vmbus/hv_{kvp,vss,fcopy}: one read is one message, one write is one reply (docs/protocol.md §1).
 /// The kernel blocks reads even with O_NONBLOCK, so the loop polls before reading.
 /// </summary>
 public sealed class CharDeviceChannel : IHostChannel

@@ -13,7 +13,7 @@ public enum HandshakeOutcome
     Rejected,
 }
 
-/// <summary>A service's version handshake over its char device (fact sheet §2.1).</summary>
+/// <summary>A service's version handshake over its char device (docs/protocol.md §2.1).</summary>
 public interface IRegistration
 {
     /// <summary>Largest message this service's kernel side sends; reads use a buffer this large.</summary>

@@ -17,7 +17,7 @@ public enum NegotiationOutcome
 
 /// <summary>
 /// The IC version handshake the kernel did for the char device and the uio daemon must do
-/// itself (fact sheet §7.5): pick framework 3.0 and fcopy service 1.1 from the host's lists
+/// itself (docs/protocol.md §7.5): pick framework 3.0 and fcopy service 1.1 from the host's lists
 /// and rewrite the payload in place as the answer. The status goes in the IC header.
 /// </summary>
 public static class IcNegotiation

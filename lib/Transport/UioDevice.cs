@@ -4,7 +4,7 @@ using HvDaemons.Os;
 namespace HvDaemons.Transport;
 
 /// <summary>
-/// The three things the fcopy channel does with /dev/uioN (fact sheet §7.2, §7.4): map the
+/// The three things the fcopy channel does with /dev/uioN (docs/protocol.md §7.2, §7.4): map the
 /// rings, read the interrupt count (non-blocking; poll <see cref="EventFd"/> first), and write
 /// the 4-byte irq control value that re-enables interrupts and signals the host.
 /// </summary>

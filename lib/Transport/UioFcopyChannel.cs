@@ -9,7 +9,7 @@ using Tmds.Linux;
 namespace HvDaemons.Transport;
 
 /// <summary>
-/// FCOPY over the VMBus ring through uio_hv_generic (kernels >= 6.10, fact sheet §7). It
+/// FCOPY over the VMBus ring through uio_hv_generic (kernels >= 6.10, docs/protocol.md §7). It
 /// presents each host FCOPY request to the handler exactly as the char device would
 /// (hv_fcopy_hdr first; names stay UTF-16LE, see <see cref="NamesAreUtf16"/>) and turns the
 /// handler's 4-byte status into the IC response. IC version negotiation is answered here.
@@ -57,7 +57,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     /// <summary>Names in START arrive as the host sent them: UTF-16LE.</summary>
     public bool NamesAreUtf16 => true;
 
-    /// <summary>FCOPY requests and negotiations answered since Open (for tests).</summary>
+    /// <summary>IC negotiations that agreed on a version since Open (for tests).</summary>
     public int Negotiations { get; private set; }
 
     public ChannelResult Open()
@@ -239,7 +239,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         return Signal();
     }
 
-    /// <summary>Writing a non-zero value re-enables RX interrupts and signals the host (§7.4).</summary>
+    /// <summary>Writing a non-zero value re-enables RX interrupts and signals the host (docs/protocol.md §7.4).</summary>
     bool Signal()
     {
         SysResult r = _device!.WriteIrqControl(1);

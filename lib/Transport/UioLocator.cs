@@ -12,7 +12,7 @@ namespace HvDaemons.Transport;
 public readonly record struct UioLocation(string DevicePath, int RingBytes);
 
 /// <summary>
-/// Finds the fcopy VMBus device's uio node and ring size in sysfs (fact sheet §7.1), binding
+/// Finds the fcopy VMBus device's uio node and ring size in sysfs (docs/protocol.md §7.1), binding
 /// the device to uio_hv_generic first when nobody else did. Both roots are parameters so
 /// tests can point them at a fake tree.
 /// </summary>

@@ -25,7 +25,7 @@ public readonly record struct RingResult(RingStatus Status, int Length = 0, stri
 }
 
 /// <summary>
-/// One direction of a VMBus channel in memory shared with the host (fact sheet §7.2, §7.3).
+/// One direction of a VMBus channel in memory shared with the host (docs/protocol.md §7.2, §7.3).
 /// The host writes the indices we only read and may write anything into the data area, so
 /// every index and length is checked against the ring before it is used. Index loads are
 /// acquire and stores release (Volatile), so data copies never cross the index update.

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 
+using HvDaemons.Os;
+
 namespace HvDaemons.Vss;
 
 /// <summary>
@@ -17,18 +19,7 @@ public static class MountTable
     {
         mounts = new List<MountEntry>();
         error = "";
-        string text;
-        try
-        {
-            // Bytes, not ReadAllText: that honours a byte order mark, so a table starting with
-            // one would be read as something else (even UTF-16) than getmntent reads.
-            text = Encoding.UTF8.GetString(File.ReadAllBytes(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error = e.Message;
-            return false;
-        }
+        if (!TextFile.TryRead(path, out string text, out error)) return false;
         foreach (Range r in text.AsSpan().Split('\n'))
             if (TryParseLine(text.AsSpan(r), out MountEntry? entry)) mounts.Add(entry);
         return true;

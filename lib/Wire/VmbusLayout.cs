@@ -1,8 +1,8 @@
 namespace HvDaemons.Wire;
 
 /// <summary>
-/// The VMBus ring shared with the host through uio (fact sheet §7.2, §7.3) and the packet
-/// descriptor at the head of every packet (vmbus_chanpkt_hdr, §3.7).
+/// The VMBus ring shared with the host through uio (docs/protocol.md §7.2, §7.3) and the packet
+/// descriptor at the head of every packet (vmbus_chanpkt_hdr, docs/protocol.md §3.7).
 /// </summary>
 public static class VmbusLayout
 {
@@ -28,11 +28,11 @@ public static class VmbusLayout
     public const int Alignment = 8;
 
     public const ushort PacketTypeInband = 6;
-    /// <summary>Upstream's uio daemon answers with this id instead of echoing the host's (§7.3).</summary>
+    /// <summary>Upstream's uio daemon answers with this id instead of echoing the host's (docs/protocol.md §7.3).</summary>
     public const ulong ResponseTransactionId = ulong.MaxValue;
 }
 
-/// <summary>IC framing inside a packet's payload: vmbuspipe_hdr + icmsg_hdr (§3.7).</summary>
+/// <summary>IC framing inside a packet's payload: vmbuspipe_hdr + icmsg_hdr (docs/protocol.md §3.7).</summary>
 public static class IcLayout
 {
     public const int PipeFlags = 0;

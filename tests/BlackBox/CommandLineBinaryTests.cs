@@ -5,7 +5,7 @@ using Xunit;
 
 namespace HvDaemons.BlackBox;
 
-/// <summary>The published binaries' command line (fact sheet §8.1): usage and exit status for
+/// <summary>The published binaries' command line (docs/protocol.md §8.1): usage and exit status for
 /// -h and a bad option, under each installed name. None of these touch the system: the
 /// daemons exit before opening anything.</summary>
 public sealed class CommandLineBinaryTests

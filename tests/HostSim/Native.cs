@@ -56,6 +56,15 @@ internal static unsafe partial class Native
     [LibraryImport("libc")]
     public static partial uint geteuid();
 
+    public const int IN_NONBLOCK = 0x800, IN_CLOEXEC = 0x80000;
+    public const uint IN_OPEN = 0x20;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int inotify_init1(int flags);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int inotify_add_watch(int fd, string path, uint mask);
+
     public static int Errno => Marshal.GetLastPInvokeError();
 
     public static string ErrnoName(int errno) => errno switch

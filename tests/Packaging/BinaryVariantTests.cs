@@ -87,7 +87,7 @@ public abstract class BinaryVariantTests
                 mount -t tmpfs hvd-varlib /var/lib || exit 90
                 [ -d /dev/vmbus ] && { mount -t tmpfs hvd-vmbus /dev/vmbus || exit 91; }
                 [ -d /sys/bus/vmbus ] && { mount -t tmpfs hvd-sysvmbus /sys/bus/vmbus || exit 92; }
-                HV_SYSLOG_SOCKET=/nonexistent/hvd-log timeout 60 {{runner}} {{Tool.Quote(Path.Combine(BinDir, daemon))}} -n
+                HV_SYSLOG_SOCKET=/nonexistent/hvd-log HV_VSS_FROZEN_RECORD=/var/lib/hvd-vss-frozen timeout 60 {{runner}} {{Tool.Quote(Path.Combine(BinDir, daemon))}} -n
                 echo "status=$?"
                 """);
             // Absence is not an error (see the man pages): one line, status 0, no restart loop.

@@ -54,6 +54,7 @@ public sealed class InstallTests
         ("/usr/share/man/man8/hypervkvpd.8", Data),
         ("/usr/share/man/man8/hypervvssd.8", Data),
         ("/usr/share/man/man8/hypervfcopyd.8", Data),
+        ("/etc/hyperv/vss.conf", Data),
         .. UnitAliases.Select(a => ("/usr/lib/systemd/system/" + a.Alias, Data)),
     ];
 
@@ -110,7 +111,7 @@ public sealed class InstallTests
     {
         MakeInstall.RequireBuilt();
         string settings = File.ReadAllText(Path.Combine(MakeInstall.Out, "build-settings"));
-        Assert.Contains("libexecdir=/usr/libexec\n", settings);
+        Assert.Contains("kvp_scripts_path=/usr/libexec/hypervkvpd\n", settings);
 
         // Native AOT keeps string literals as UTF-16LE; the high byte of the last character
         // may be shared with what follows in its literal blob, so it is left out of the search.
@@ -161,6 +162,23 @@ public sealed class InstallTests
 
         Assert.Equal(before, dest.Files());
         Assert.Equal("pool data", File.ReadAllText(dest["/var/lib/hyperv/.kvp_pool_1"]));
+    }
+
+    [SkippableFact]
+    public void An_administrators_vss_conf_survives_install_and_uninstall_and_the_shipped_one_is_all_comments()
+    {
+        MakeInstall.RequireBuilt();
+        using var dest = new TempTree("vssconf");
+        dest.Write("/etc/hyperv/vss.conf", "strict = yes\n");
+
+        MakeInstall.Ok("install", "DESTDIR=" + dest.Root);
+        Assert.Equal("strict = yes\n", File.ReadAllText(dest["/etc/hyperv/vss.conf"]));
+        MakeInstall.Ok("uninstall", "DESTDIR=" + dest.Root);
+        Assert.Equal("strict = yes\n", File.ReadAllText(dest["/etc/hyperv/vss.conf"]));
+
+        // The example changes nothing: every line is a comment or blank.
+        string shipped = File.ReadAllText(Path.Combine(PackagingEnvironment.RepoRoot, "packaging", "vss.conf"));
+        Assert.All(shipped.Split('\n'), l => Assert.True(l.Length == 0 || l[0] == '#', l));
     }
 
     [SkippableFact]

@@ -5,7 +5,7 @@ namespace HvDaemons.Packaging;
 
 /// <summary>hv_set_ifconfig applies the daemon's ifcfg file through each network stack: the
 /// file it writes (content, mode) and the commands it runs, with the stacks' tools stubbed.
-/// The input is the fact sheet's worked SET_IP_INFO example as hv_kvp_daemon writes it.</summary>
+/// The input is the worked SET_IP_INFO example of docs/protocol.md §4.8 as hv_kvp_daemon writes it.</summary>
 public sealed class SetIfconfigTests
 {
     const string V6 = "2001:0db8:0000:0000:0000:0000:0000:0005";

@@ -18,6 +18,9 @@ public sealed class ShellLintTests
                 yield return [Path.GetRelativePath(root, f), "sh"];
         yield return ["dracut/90hv-kvp/module-setup.sh", "bash"];
         yield return ["dracut/90hv-kvp/hv-kvp-wait-channel.sh", "sh"];
+        // The .deb's maintainer scripts: dpkg runs them with /bin/sh (dash on Debian).
+        foreach (string script in new[] { "postinst", "prerm", "postrm" })
+            yield return ["debian/" + script, "sh"];
     }
 
     [Theory]

@@ -22,7 +22,13 @@ static unsafe class MountGuard
         byte[] old = NativeString.Utf8z(OldRoot);
         fixed (byte* p = old)
         {
-            if (LibC.umount2(p, LibC.MNT_DETACH) != 0) return "umount old root: " + Errno.Describe(LibC.errno);
+            if (LibC.umount2(p, LibC.MNT_DETACH) != 0)
+            {
+                // Gone already: a second program exec'd into the same root (a restarted daemon).
+                // The mount check that follows is what decides.
+                if (LibC.errno is Errno.ENOENT or Errno.EINVAL) return null;
+                return "umount old root: " + Errno.Describe(LibC.errno);
+            }
             LibC.rmdir(p);
         }
         return null;

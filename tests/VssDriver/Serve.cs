@@ -16,16 +16,9 @@ static class Serve
         log.Info("VSS starting; pid is:" + Posix.GetPid());
         using var stop = new StopSignal();
         using var hangup = HangupAsStop.Register();
-        var service = new VssService(VssPaths.Default, log, VssSettings.FromEnvironment(log));
-        using var channel = new StdioChannel();
-        try
-        {
-            return new ServiceLoop(channel, service, log, stop).Run();
-        }
-        catch
-        {
-            service.ThawBeforeExit();
-            throw;
-        }
+        // The daemon's crash path too. No FrozenRecord: the crash-thaw at start is hv_vss_daemon's
+        // own (cmd/vss), tested on the published binary (VssCrashThawTests).
+        return DaemonMain.Serve(log, stop, () => new DaemonWiring(new StdioChannel(),
+            new VssService(VssPaths.Default, log, VssSettings.FromEnvironment(log))));
     }
 }

@@ -45,7 +45,7 @@ public static class RobustnessReport
             foreach (CrashRecord c in s.Crashes.Values)
                 sb.Append($"  - crash ×{c.Hits}: `{c.Signature}`{(c.SavedAs is null ? "" : " saved as " + Path.GetFileName(c.SavedAs))}\n");
         }
-        sb.Append('\n').Append(Storms(stormDirectory)).Append('\n').Append(Usage);
+        sb.Append('\n').Append(Storms(stormDirectory)).Append('\n').Append(FaultTable.Text).Append('\n').Append(Usage);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, sb.ToString());
     }

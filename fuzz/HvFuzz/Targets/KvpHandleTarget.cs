@@ -6,6 +6,7 @@ using System.Text.Unicode;
 using HvDaemons.Fuzz.Engine;
 using HvDaemons.Kvp;
 using HvDaemons.Logging;
+using HvDaemons.Testing.Pools;
 using HvDaemons.Wire;
 
 namespace HvDaemons.Fuzz.Targets;

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Text;
 using HvDaemons.Os;
 
 namespace HvDaemons.Kvp.Auto;
@@ -9,7 +8,7 @@ namespace HvDaemons.Kvp.Auto;
 /// Facts about this guest for the AUTO pool. The host name and addresses are read each time
 /// the host asks (they change at run time); uname and the release file once, on first use.
 /// </summary>
-internal sealed unsafe class HostFacts
+internal sealed class HostFacts
 {
     readonly KvpPaths _paths;
     OsRelease? _release;
@@ -41,71 +40,25 @@ internal sealed unsafe class HostFacts
     {
         string osRelease = _paths.OsRelease;
         if (File.Exists(osRelease))
-            return OsRelease.ParseOsRelease(ReadText(osRelease));
+            return OsRelease.ParseOsRelease(TextFile.ReadOrEmpty(osRelease));
         foreach (string legacy in new[] { "SuSE-release", "redhat-release" })
         {
             string p = Path.Combine(_paths.EtcDirectory, legacy);
-            if (File.Exists(p)) return OsRelease.ParseLegacy(ReadText(p));
+            if (File.Exists(p)) return OsRelease.ParseLegacy(TextFile.ReadOrEmpty(p));
         }
         return new OsRelease(null, "", "");
     }
 
-    static string ReadText(string path)
-    {
-        try { return File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
-    }
 
     void Uname()
     {
         if (_sysname is not null) return;
-        byte* buf = stackalloc byte[Interop.UtsNameSize];
-        new Span<byte>(buf, Interop.UtsNameSize).Clear();
-        Interop.uname(buf);
-        _sysname = Field(buf, 0);
-        _release_ = Field(buf, 2);
-        _machine = Field(buf, 4);
-    }
-
-    static string Field(byte* buf, int i)
-    {
-        var f = new ReadOnlySpan<byte>(buf + i * Interop.UtsFieldLength, Interop.UtsFieldLength);
-        return Encoding.UTF8.GetString(NativeString.UntilNul(f));
+        (_sysname, _release_, _machine) = SystemNames.Uname();
     }
 
     /// <summary>gethostname, then the canonical name from getaddrinfo(AF_INET, AI_CANONNAME);
     /// upstream's error text when resolution fails.</summary>
-    public static string FullyQualifiedDomainName()
-    {
-        byte* name = stackalloc byte[256];
-        new Span<byte>(name, 256).Clear();
-        if (Tmds.Linux.LibC.gethostname(name, 255) != 0) return "";
-        Interop.addrinfo hints = default;
-        hints.ai_family = Interop.AF_INET;
-        hints.ai_socktype = Interop.SOCK_STREAM;
-        hints.ai_flags = Interop.AI_CANONNAME;
-        Interop.addrinfo* info;
-        int rc = Interop.getaddrinfo(name, null, &hints, &info);
-        if (rc != 0)
-        {
-            string why = Marshal(Interop.gai_strerror(rc));
-            return "getaddrinfo failed: 0x" + ((uint)rc).ToString("x") + " " + why;
-        }
-        try
-        {
-            return info->ai_canonname != null ? Marshal(info->ai_canonname) : Marshal(name);
-        }
-        finally
-        {
-            Interop.freeaddrinfo(info);
-        }
-    }
-
-    static string Marshal(byte* s)
-    {
-        if (s == null) return "";
-        int n = 0;
-        while (s[n] != 0) n++;
-        return Encoding.UTF8.GetString(s, n);
-    }
+    public static string FullyQualifiedDomainName() =>
+        SystemNames.CanonicalHostName(out int code, out string why)
+        ?? "getaddrinfo failed: 0x" + ((uint)code).ToString("x") + " " + why;
 }

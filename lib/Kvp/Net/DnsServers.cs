@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 
+using HvDaemons.Os;
+
 namespace HvDaemons.Kvp.Net;
 
 /// <summary>
@@ -15,10 +17,10 @@ internal static class DnsServers
 
     public static List<string> Read(KvpPaths paths)
     {
-        List<string> servers = Parse(ReadOrEmpty(paths.ResolvConf));
+        List<string> servers = Parse(TextFile.ReadOrEmpty(paths.ResolvConf));
         if (servers.Count > 0 && servers.TrueForAll(s => s == ResolvedStub))
         {
-            List<string> real = Parse(ReadOrEmpty(paths.ResolvedConf));
+            List<string> real = Parse(TextFile.ReadOrEmpty(paths.ResolvedConf));
             if (real.Count > 0) return real;
         }
         return servers;
@@ -35,9 +37,4 @@ internal static class DnsServers
         return list;
     }
 
-    static string ReadOrEmpty(string path)
-    {
-        try { return File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
-    }
 }

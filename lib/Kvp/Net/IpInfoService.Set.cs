@@ -62,7 +62,7 @@ internal sealed partial class IpInfoService
             _log.Err($"SET_IP_INFO {ifname}: {script} is missing; wrote {ifcfg} and {keyfile} but nothing applies them");
             return HvStatus.E_FAIL;
         }
-        ChildResult r = ChildProcess.Run(script, [script, ifcfg, keyfile], _paths.SetScriptTimeoutMs);
+        ChildResult r = ChildProcess.Run(script, [script, ifcfg, keyfile], _paths.SetScriptTimeoutMs, stopFd: StopFd);
         if (!r.Succeeded)
         {
             _log.Err($"Failed to execute cmd '{script} {ifcfg} {keyfile}'; error: {r.Describe()}");
@@ -79,19 +79,22 @@ internal sealed partial class IpInfoService
         return items;
     }
 
+    /// <summary>Replaces the file atomically (<see cref="AtomicFile"/>): after a power cut it holds
+    /// the old configuration or the new one, never a truncated file.</summary>
     bool WriteConfig(string path, string text)
     {
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, text);
-            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _log.Err($"Failed to open config file {path}; error: {e.Message}");
             return false;
         }
+        SysResult r = AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text));
+        if (!r.Ok) _log.Err($"Failed to write config file {path}; error: {Errno.Describe(r.Error)}");
+        return r.Ok;
     }
 
     static bool IsGuidText(string s)

@@ -16,7 +16,7 @@ namespace HvDaemons.Kvp.Net;
 /// </summary>
 internal sealed partial class IpInfoService
 {
-    const int AddressBudgetReserve = Os.Interop.INET6_ADDRSTRLEN + 2;
+    const int AddressBudgetReserve = Os.InetText.MaxLength + 2;
     const int DnsBudgetReserve = 17;
 
     readonly KvpPaths _paths;
@@ -29,6 +29,10 @@ internal sealed partial class IpInfoService
         _net = new SysNet(paths.SysClassNet);
         _log = log;
     }
+
+    /// <summary>Readable once the daemon must stop: a running script is killed (its process
+    /// group) and the request answered at once. -1 for none.</summary>
+    public int StopFd { get; set; } = -1;
 
     /// <summary>Handles GET_IP_INFO in place; returns the status for the host.</summary>
     public uint Get(Span<byte> msg)
@@ -54,7 +58,8 @@ internal sealed partial class IpInfoService
             status = Fill(msg, ifname, all, out bool hasAddress);
             if (status == HvStatus.S_OK && hasAddress) break;
         }
-        return status;
+        // A script killed because we are stopping gave no answer: do not report a partial one.
+        return StopWait.Requested(StopFd) ? HvStatus.E_FAIL : status;
     }
 
     uint Fill(Span<byte> msg, string ifname, List<IfAddress> all, out bool hasAddress)
@@ -117,7 +122,8 @@ internal sealed partial class IpInfoService
     /// (printable UTF-8 only: they go to the host).</summary>
     List<string> RunScript(string script, string ifname)
     {
-        ChildResult r = ChildProcess.Run(script, [script, ifname], _paths.ScriptTimeoutMs);
+        if (StopWait.Requested(StopFd)) return [];
+        ChildResult r = ChildProcess.Run(script, [script, ifname], _paths.ScriptTimeoutMs, stopFd: StopFd);
         if (!r.Succeeded) _log.Err($"{script} {ifname}: {r.Describe()}");
         var lines = new List<string>();
         foreach (string raw in r.Output.Split('\n'))

@@ -9,20 +9,9 @@ namespace HvDaemons.Kvp.Net;
 /// upstream uses: strict parsing (no scope ids, no spaces, no shorthand like "10.1"), so a
 /// string that passes cannot carry anything but hex digits, dots and colons.
 /// </summary>
-internal static unsafe class IpText
+internal static class IpText
 {
-    public static string Format(bool v6, ReadOnlySpan<byte> address)
-    {
-        byte* text = stackalloc byte[Interop.INET6_ADDRSTRLEN];
-        fixed (byte* a = address)
-        {
-            if (Interop.inet_ntop(v6 ? Interop.AF_INET6 : Interop.AF_INET, a, text, Interop.INET6_ADDRSTRLEN) == null)
-                return "";
-        }
-        int n = 0;
-        while (text[n] != 0) n++;
-        return Encoding.ASCII.GetString(text, n);
-    }
+    public static string Format(bool v6, ReadOnlySpan<byte> address) => InetText.Format(v6, address);
 
     public static bool IsIPv4(string s) => TryParse(s, false, stackalloc byte[16]);
 
@@ -30,15 +19,9 @@ internal static unsafe class IpText
 
     public static bool TryParse(string s, bool v6, Span<byte> address)
     {
-        if (s.Length == 0 || s.Length >= Interop.INET6_ADDRSTRLEN) return false;
         foreach (char c in s)
             if (!(char.IsAsciiHexDigit(c) || c == '.' || c == ':')) return false;
-        Span<byte> z = stackalloc byte[Interop.INET6_ADDRSTRLEN];
-        Encoding.ASCII.GetBytes(s, z);
-        z[s.Length] = 0;
-        fixed (byte* p = z)
-        fixed (byte* a = address)
-            return Interop.inet_pton(v6 ? Interop.AF_INET6 : Interop.AF_INET, p, a) == 1;
+        return InetText.TryParse(s, v6, address);
     }
 
     /// <summary>Upstream's ifcfg IPv6 form: eight groups of four lower-case hex digits.</summary>

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 
+using HvDaemons.Os;
+
 namespace HvDaemons.Kvp.Net;
 
 /// <summary>
@@ -20,8 +22,8 @@ internal static class RouteTable
     public static List<string> DefaultGateways(string procNet)
     {
         var list = new List<string>();
-        list.AddRange(ParseIPv4(ReadOrEmpty(Path.Combine(procNet, "route"))));
-        list.AddRange(ParseIPv6(ReadOrEmpty(Path.Combine(procNet, "ipv6_route"))));
+        list.AddRange(ParseIPv4(TextFile.ReadOrEmpty(Path.Combine(procNet, "route"))));
+        list.AddRange(ParseIPv6(TextFile.ReadOrEmpty(Path.Combine(procNet, "ipv6_route"))));
         return list;
     }
 
@@ -68,9 +70,4 @@ internal static class RouteTable
 
     static bool Hex32(string s, out uint value) => uint.TryParse(s, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
 
-    static string ReadOrEmpty(string path)
-    {
-        try { return File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
-    }
 }

@@ -9,7 +9,8 @@ internal sealed partial class KvpPool
     /// writer racing the listing cannot make it show half of its change.</summary>
     public PoolResult Snapshot(List<(byte[] Key, byte[] Value)> into)
     {
-        if (!Begin("list")) return PoolResult.Failed;
+        PoolResult begun = Begin("list");
+        if (begun != PoolResult.Ok) return begun;
         try
         {
             for (int i = 0; i < _image.Count; i++)

@@ -17,7 +17,13 @@ internal sealed partial class KvpPool
     long _size;
     FileStamp _partialLogged;
 
-    bool Begin(string op)
+    /// <summary>Readable once the daemon must stop: a lock wait ends at once. -1 for none.</summary>
+    public int StopFd { get; set; } = -1;
+
+    /// <summary>Longest wait for another program's lock before the operation fails.</summary>
+    public int LockTimeoutMs { get; set; } = LockWait.DefaultTimeoutMs;
+
+    PoolResult Begin(string op)
     {
         for (int attempt = 0; attempt < 3; attempt++)
         {
@@ -25,21 +31,18 @@ internal sealed partial class KvpPool
             if (!r.Ok)
             {
                 _log.Err($"Failed to open file, pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
-                return false;
+                return PoolResult.Failed;
             }
-            r = _file.Lock();
-            if (!r.Ok)
-            {
-                _log.Err($"Failed to acquire the lock pool: {Number}; error: {Errno.Describe(r.Error)} ({op} answered as failed)");
-                return false;
-            }
+            PoolResult locked = Lock(op);
+            if (locked != PoolResult.Ok) return locked;
+            Recover();
             switch (Refresh(op))
             {
                 case Freshness.Current:
-                    return true;
+                    return PoolResult.Ok;
                 case Freshness.Failed:
                     End();
-                    return false;
+                    return PoolResult.Failed;
                 case Freshness.Replaced:
                     // Someone renamed a new file over ours: our lock guards the old inode. Follow the name.
                     End();
@@ -49,7 +52,42 @@ internal sealed partial class KvpPool
             }
         }
         _log.Err($"pool: {Number}: {_file.Path} keeps being replaced; {op} answered as failed");
-        return false;
+        return PoolResult.Failed;
+    }
+
+    PoolResult Lock(string op)
+    {
+        string busy = "flock";
+        LockOutcome outcome = LockWait.Run(() => _file.TryLock(out busy), LockTimeoutMs,
+                                           ms => StopWait.Sleep(ms, StopFd), () => Environment.TickCount64,
+                                           out SysResult last);
+        switch (outcome)
+        {
+            case LockOutcome.Acquired:
+                return PoolResult.Ok;
+            case LockOutcome.Failed:
+                _log.Err($"Failed to acquire the lock pool: {Number}; error: {Errno.Describe(last.Error)} ({op} answered as failed)");
+                return PoolResult.Failed;
+            case LockOutcome.Stopped:
+                _log.Info($"pool: {Number}: {op} given up while another program holds the {busy} lock on {_file.Path}: stopping");
+                return PoolResult.Busy;
+            default:
+                _log.Err($"Timed out acquiring the lock pool: {Number}; {_file.Path} {Holder(busy)} for {LockTimeoutMs / 1000.0:0.#} s ({op} answered as failed)");
+                return PoolResult.Busy;
+        }
+    }
+
+    /// <summary>"has its flock lock held by pid 1234", as far as /proc/locks tells.</summary>
+    string Holder(string busy)
+    {
+        int pid = 0;
+        if (_file.Stamp(out FileStamp st).Ok)
+        {
+            try { pid = LockHolders.Find(System.IO.File.ReadAllText(LockHolders.ProcLocks), st, busy, Posix.GetPid()); }
+            catch (System.IO.IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return pid > 0 ? $"has its {busy} lock held by pid {pid}" : $"has its {busy} lock held by a process not visible in {LockHolders.ProcLocks}";
     }
 
     void End()
@@ -111,14 +149,6 @@ internal sealed partial class KvpPool
         long nowNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
         long mtimeNs = stamp.MtimeSec * 1_000_000_000 + stamp.MtimeNsec;
         return mtimeNs > nowNs - (stamp.MtimeNsec == 0 ? CoarseFsRacyWindowNs : RacyWindowNs);
-    }
-
-    bool Write(ReadOnlySpan<byte> bytes, long offset, string op)
-    {
-        SysResult r = _file.Writable ? _file.WriteAt(bytes, offset) : SysResult.Fail(Errno.EROFS);
-        if (r.Ok) return true;
-        WriteFailed(op, r);
-        return false;
     }
 
     void WriteFailed(string op, SysResult r)

@@ -14,6 +14,7 @@ internal sealed partial class KvpPool : IDisposable
     const int R = PoolImage.RecordSize;
 
     readonly PoolFile _file;
+    readonly PoolJournal _journal;
     readonly Logger _log;
     readonly PoolImage _image = new();
     readonly byte[] _scratch = new byte[R];
@@ -22,6 +23,7 @@ internal sealed partial class KvpPool : IDisposable
     {
         Number = number;
         _file = new PoolFile(directory, number);
+        _journal = new PoolJournal(directory, number);
         _log = log;
     }
 
@@ -37,7 +39,8 @@ internal sealed partial class KvpPool : IDisposable
     public PoolResult Get(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
         value = default;
-        if (!Begin("GET")) return PoolResult.Failed;
+        PoolResult begun = Begin("GET");
+        if (begun != PoolResult.Ok) return begun;
         try
         {
             int i = _image.Find(key);
@@ -52,7 +55,8 @@ internal sealed partial class KvpPool : IDisposable
     public PoolResult Enumerate(uint index, out ReadOnlySpan<byte> record)
     {
         record = default;
-        if (!Begin("ENUMERATE")) return PoolResult.Failed;
+        PoolResult begun = Begin("ENUMERATE");
+        if (begun != PoolResult.Ok) return begun;
         try
         {
             if (index >= (uint)_image.Count) return PoolResult.NotFound;
@@ -64,7 +68,8 @@ internal sealed partial class KvpPool : IDisposable
 
     public PoolResult Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
-        if (!Begin("SET")) return PoolResult.Failed;
+        PoolResult begun = Begin("SET");
+        if (begun != PoolResult.Ok) return begun;
         try
         {
             int i = _image.Find(key);
@@ -72,7 +77,7 @@ internal sealed partial class KvpPool : IDisposable
             {
                 Span<byte> field = _scratch.AsSpan(0, PoolImage.ValueField);
                 PoolImage.FormatValueField(value, field);
-                if (!Write(field, (long)i * R + Wire.KvpLayout.PoolRecordValue, "SET")) return PoolResult.Failed;
+                if (!Change(field, (long)i * R + Wire.KvpLayout.PoolRecordValue, _size, "SET")) return PoolResult.Failed;
                 _image.SetValueField(i, field);
                 Debug("updated", key, value);
             }
@@ -81,12 +86,7 @@ internal sealed partial class KvpPool : IDisposable
                 Span<byte> record = _scratch.AsSpan(0, R);
                 PoolImage.FormatRecord(key, value, record);
                 long at = (long)_image.Count * R;
-                if (!Write(record, at, "SET"))
-                {
-                    // A partial append (ENOSPC) must not leave half a record behind.
-                    if (_file.Writable) _file.Truncate(_size);
-                    return PoolResult.Failed;
-                }
+                if (!Change(record, at, at + R, "SET")) return PoolResult.Failed;
                 _image.Append(record);
                 Debug("added", key, value);
             }
@@ -98,7 +98,8 @@ internal sealed partial class KvpPool : IDisposable
 
     public PoolResult Delete(ReadOnlySpan<byte> key)
     {
-        if (!Begin("DELETE")) return PoolResult.Failed;
+        PoolResult begun = Begin("DELETE");
+        if (begun != PoolResult.Ok) return begun;
         try
         {
             int i = _image.Find(key);
@@ -110,15 +111,28 @@ internal sealed partial class KvpPool : IDisposable
             }
             if (_log.DebugEnabled)
                 _log.Debug($"kvp_key_delete: deleting the KVP: pool={Number} key={Text(key)} val={Text(PoolImage.ValueOf(_image.Record(i)))}");
-            ReadOnlySpan<byte> tail = _image.Tail(i + 1);
-            if (tail.Length > 0 && !Write(tail, (long)i * R, "DELETE")) return PoolResult.Failed;
-            SysResult t = _file.Writable ? _file.Truncate((long)(_image.Count - 1) * R) : SysResult.Fail(Errno.EROFS);
+            if (!Change(_image.Tail(i + 1), (long)i * R, (long)(_image.Count - 1) * R, "DELETE")) return PoolResult.Failed;
+            _image.RemoveAt(i);
+            Written();
+            return PoolResult.Ok;
+        }
+        finally { End(); }
+    }
+
+    /// <summary>Removes every record (the file stays, now empty).</summary>
+    public PoolResult Truncate()
+    {
+        PoolResult begun = Begin("reset");
+        if (begun != PoolResult.Ok) return begun;
+        try
+        {
+            SysResult t = _file.Writable ? _file.Truncate(0) : SysResult.Fail(Errno.EROFS);
             if (!t.Ok)
             {
-                WriteFailed("DELETE", t);
+                WriteFailed("reset", t);
                 return PoolResult.Failed;
             }
-            _image.RemoveAt(i);
+            _image.Clear();
             Written();
             return PoolResult.Ok;
         }
@@ -134,7 +148,7 @@ internal sealed partial class KvpPool : IDisposable
     /// <summary>Upstream's start-up dump under -d: every record of the pool.</summary>
     public void DumpForDebug()
     {
-        if (!_log.DebugEnabled || !Begin("load")) return;
+        if (!_log.DebugEnabled || Begin("load") != PoolResult.Ok) return;
         try
         {
             _log.Debug($"===Start dumping the contents of pool {Number} ===");
@@ -147,15 +161,27 @@ internal sealed partial class KvpPool : IDisposable
         finally { End(); }
     }
 
-    /// <summary>Loads the pool once (creating its file), so start-up reports problems early.</summary>
-    public bool Load()
+    /// <summary>Loads the pool once (creating its file), so start-up reports problems early.
+    /// Waits at most <paramref name="lockTimeoutMs"/> for a lock: registration must not wait
+    /// on another program; a pool not loaded now is loaded by its first request.</summary>
+    public bool Load(int lockTimeoutMs = LockWait.DefaultTimeoutMs)
     {
-        if (!Begin("load")) return false;
-        End();
-        return true;
+        int usual = LockTimeoutMs;
+        LockTimeoutMs = lockTimeoutMs;
+        try
+        {
+            if (Begin("load") != PoolResult.Ok) return false;
+            End();
+            return true;
+        }
+        finally { LockTimeoutMs = usual; }
     }
 
     internal static string Text(ReadOnlySpan<byte> s) => System.Text.Encoding.UTF8.GetString(s);
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _file.Dispose();
+        _journal.Dispose();
+    }
 }

@@ -40,7 +40,7 @@ internal sealed class PoolFile : IDisposable
         SysResult r = Posix.Open(Path, Posix.O_RDWR, 0, out FileDescriptor fd);
         if (!r.Ok && r.Error == Errno.ENOENT)
         {
-            if (!System.IO.Directory.Exists(Directory)) FileOps.Mkdir(Directory, DirectoryMode);
+            if (!System.IO.Directory.Exists(Directory)) Posix.Mkdir(Directory, DirectoryMode);
             fd.Dispose();
             r = Posix.Open(Path, Posix.O_RDWR | Posix.O_CREAT | Posix.O_EXCL, FileMode, out fd);
             if (r.Ok)
@@ -75,31 +75,21 @@ internal sealed class PoolFile : IDisposable
     FileDescriptor Fd => _fd ?? throw new InvalidOperationException("pool file not open");
 
     /// <summary>
-    /// Takes both locks, blocking: flock(LOCK_EX), which cloud-init and azure-init use, and the
-    /// whole-file fcntl lock upstream uses (a write lock; a read lock on a read-only file).
-    /// Never waits for one lock while holding the other, so no ordering between other programs'
-    /// locks can deadlock with us: on contention for the second, drop the first, wait for the
-    /// second alone, then try the first without waiting, and start over if that fails.
+    /// One non-blocking try at both locks: flock(LOCK_EX), which cloud-init and azure-init use,
+    /// then the whole-file fcntl lock upstream uses (a write lock; a read lock on a read-only
+    /// file). Never holds one while waiting for the other, so no order in which other programs
+    /// take them can deadlock with us. On contention (EAGAIN/EACCES) nothing is held and
+    /// <paramref name="busy"/> names the lock ("flock" or "fcntl"); the caller retries.
     /// </summary>
-    public SysResult Lock()
+    public SysResult TryLock(out string busy)
     {
-        short kind = Writable ? FileOps.WriteLock : FileOps.ReadLock;
-        while (true)
-        {
-            SysResult f = FileOps.Flock(Fd, FileOps.LockExclusive);
-            if (!f.Ok) return f;
-            SysResult r = FileOps.RecordLock(Fd, kind, wait: false);
-            if (r.Ok) return r;
-            FileOps.Flock(Fd, FileOps.LockRelease);
-            if (r.Error != Errno.EAGAIN && r.Error != Errno.EACCES) return r;
-
-            r = FileOps.RecordLock(Fd, kind, wait: true);
-            if (!r.Ok) return r;
-            f = FileOps.Flock(Fd, FileOps.LockExclusive | FileOps.LockNonBlocking);
-            if (f.Ok) return f;
-            FileOps.RecordLock(Fd, FileOps.Unlock, wait: false);
-            if (f.Error != Errno.EAGAIN) return f;
-        }
+        busy = "flock";
+        SysResult f = FileOps.Flock(Fd, FileOps.LockExclusive | FileOps.LockNonBlocking);
+        if (!f.Ok) return f;
+        busy = "fcntl";
+        SysResult r = FileOps.RecordLock(Fd, Writable ? FileOps.WriteLock : FileOps.ReadLock, wait: false);
+        if (!r.Ok) FileOps.Flock(Fd, FileOps.LockRelease);
+        return r;
     }
 
     public SysResult Unlock()
@@ -128,6 +118,8 @@ internal sealed class PoolFile : IDisposable
     public SysResult WriteAt(ReadOnlySpan<byte> bytes, long offset) => Posix.PWriteAll(Fd, bytes, offset);
 
     public SysResult Truncate(long length) => Posix.Ftruncate(Fd, length);
+
+    public SysResult Fdatasync() => Posix.Fdatasync(Fd);
 
     public SysResult SetMtime(long sec, long nsec) => FileOps.SetMtime(Fd, sec, nsec);
 

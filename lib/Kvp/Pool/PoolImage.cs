@@ -42,6 +42,13 @@ internal sealed class PoolImage
     /// <summary>Records <paramref name="first"/>.. end, contiguous as in the file.</summary>
     public ReadOnlySpan<byte> Tail(int first) => _data.AsSpan(first * RecordSize, (Count - first) * RecordSize);
 
+    /// <summary>The image's bytes in [<paramref name="offset"/>, offset + length), clipped to its records.</summary>
+    public ReadOnlySpan<byte> Bytes(long offset, int length)
+    {
+        long end = Math.Min(offset + length, (long)Count * RecordSize);
+        return offset >= end ? ReadOnlySpan<byte>.Empty : _data.AsSpan((int)offset, (int)(end - offset));
+    }
+
     public static ReadOnlySpan<byte> KeyOf(ReadOnlySpan<byte> record) => UntilNul(record.Slice(KvpLayout.PoolRecordKey, KeyField));
 
     public static ReadOnlySpan<byte> ValueOf(ReadOnlySpan<byte> record) => UntilNul(record.Slice(KvpLayout.PoolRecordValue, ValueField));

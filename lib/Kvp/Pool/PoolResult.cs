@@ -8,4 +8,7 @@ internal enum PoolResult
     NotFound,
     /// <summary>The file could not be opened, locked, read or written; already logged.</summary>
     Failed,
+    /// <summary>Another program kept the lock past the deadline, or the daemon is stopping;
+    /// already logged. The host gets HV_E_FAIL: a defined failure, not its own timeout.</summary>
+    Busy,
 }

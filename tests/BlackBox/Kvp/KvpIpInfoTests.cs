@@ -20,7 +20,7 @@ public sealed class KvpIpInfoTests
     const string Scripts = "/usr/libexec/hypervkvpd";
     const UnixFileMode Exec = (UnixFileMode)0x1ed;
 
-    // hv-protocol.md §4.8 worked example, byte for byte.
+    // docs/protocol.md §4.8 worked example, byte for byte.
     const string WorkedIfcfg =
         "HWADDR=00:15:5D:01:02:03\nDEVICE=eth0\nBOOTPROTO=none\nIPADDR0=10.0.0.5\nIPADDR1=10.0.0.6\n" +
         "IPV6ADDR=2001:0db8:0000:0000:0000:0000:0000:0005\nNETMASK0=255.255.255.0\nNETMASK1=255.255.0.0\n" +

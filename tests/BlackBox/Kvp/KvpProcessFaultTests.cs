@@ -76,27 +76,28 @@ public sealed class KvpProcessFaultTests
     }
 
     [SkippableFact]
-    public void SIGTERM_during_an_operation_finishes_it_then_exits_0_with_the_pool_intact()
+    public void SIGTERM_during_a_lock_wait_ends_it_at_once_answers_E_FAIL_and_exits_0_with_the_pool_intact()
     {
         using var d = KvpDaemon.Start(Seeded());
         Task<KvpReply> set;
         using (var holder = new LockHolder(d.PoolPath(1), "flock"))
         {
-            // The daemon reads the request and blocks on the pool's lock inside the operation.
-            set = d.Kvp.SetAsync(KvpPoolId.Guest, "during-term", "whole");
+            // The daemon reads the request and waits for the pool's lock inside the operation.
+            set = d.Kvp.SetAsync(KvpPoolId.Guest, "during-term", "never");
             // (the registration reply was the first message the daemon read; the SET is the second)
             Assert.True(d.Device.WaitUntil(s => s.History.Count(h => h == "daemon read 7432 B") >= 2, KvpDaemon.Bound), d.Describe());
+            Assert.Null(d.Sandbox.WaitForExit(TimeSpan.FromMilliseconds(300)));   // still waiting
             Assert.True(d.Sandbox.Terminate());
-            Assert.Null(d.Sandbox.WaitForExit(TimeSpan.FromMilliseconds(300)));   // still inside the operation
+            Assert.Equal(0, d.Sandbox.WaitForExit(TimeSpan.FromSeconds(1)));      // not after the wait
             holder.Release();
         }
-        Assert.Equal(0, d.Sandbox.WaitForExit(KvpDaemon.Bound));
         Assert.True(set.Wait(KvpDaemon.Bound));
-        Assert.Equal((HvStatus.S_OK, AnswerSource.Daemon), (set.Result.Status, set.Result.Source!.Value));
+        Assert.Equal((HvStatus.E_FAIL, AnswerSource.Daemon), (set.Result.Status, set.Result.Source!.Value));
         Assert.NotNull(d.Log.WaitFor("stopping on SIGTERM", KvpDaemon.Bound));
+        Assert.NotNull(d.Log.WaitFor("pool: 1: SET given up while another program holds the flock lock", KvpDaemon.Bound));
         byte[] file = File.ReadAllBytes(d.PoolPath(1));
-        Assert.Equal([.. Stored, ("during-term", "whole")], PoolRecords.Decode(file));
-        Assert.Equal(3 * PoolRecords.Size, file.Length);
+        Assert.Equal(Stored, PoolRecords.Decode(file));
+        Assert.Equal(2 * PoolRecords.Size, file.Length);
     }
 
     [SkippableFact]

@@ -6,17 +6,17 @@ namespace HvDaemons.BlackBox.Kvp;
 
 /// <summary>
 /// Another program holding a pool file's lock, as cloud-init does while it edits pool 1:
-/// python3 takes flock(LOCK_EX) or a POSIX fcntl write lock (lockf) on the file and keeps it
-/// until <see cref="Release"/>. Locks work across mount namespaces: same inode.
+/// python3 takes flock(LOCK_EX), a POSIX fcntl write lock (lockf), or both ("both") on the
+/// file and keeps them until <see cref="Release"/>. Locks work across mount namespaces: same inode.
 /// </summary>
 internal sealed class LockHolder : IDisposable
 {
     const string Script = """
         import fcntl, sys
         f = open(sys.argv[1], 'r+b')
-        if sys.argv[2] == 'flock':
+        if sys.argv[2] in ('flock', 'both'):
             fcntl.flock(f, fcntl.LOCK_EX)
-        else:
+        if sys.argv[2] != 'flock':
             fcntl.lockf(f, fcntl.LOCK_EX)
         print('locked', flush=True)
         sys.stdin.readline()
@@ -38,6 +38,8 @@ internal sealed class LockHolder : IDisposable
         _process.Kill();
         Assert.Fail("python3 did not take the lock: " + _process.StandardError.ReadToEnd());
     }
+
+    public int Pid => _process.Id;
 
     /// <summary>Drops the lock (the holder exits).</summary>
     public void Release()

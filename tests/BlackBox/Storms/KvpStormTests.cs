@@ -8,6 +8,7 @@ using HvDaemons.HostSim.Host;
 using HvDaemons.HostSim.Kernel;
 using HvDaemons.HostSim.Sandboxing;
 using HvDaemons.Wire;
+using HvDaemons.Testing.Pools;
 using Xunit;
 
 namespace HvDaemons.BlackBox.Storms;
@@ -40,7 +41,7 @@ public sealed class KvpStormTests
 
         int count = StormSettings.Count;
         var gen = new KvpStormMessages(new Random(StormSettings.Seed));
-        var models = Enumerable.Range(0, KvpPoolId.Count).Select(_ => new StormModel()).ToArray();
+        var models = Enumerable.Range(0, KvpPoolId.Count).Select(_ => new PoolModel()).ToArray();
         var statuses = new SortedDictionary<string, int>(StringComparer.Ordinal);
         int byDaemon = 0;
         var clock = Stopwatch.StartNew();
@@ -91,7 +92,7 @@ public sealed class KvpStormTests
     }
 
     /// <summary>What an acknowledged SET or DELETE did to the pool, by the request's own size fields.</summary>
-    static void Track(StormModel[] models, byte[] m, uint status)
+    static void Track(PoolModel[] models, byte[] m, uint status)
     {
         byte op = m[KvpLayout.Operation], pool = m[KvpLayout.Pool];
         if (status != HvStatus.S_OK || pool >= KvpPoolId.Count) return;

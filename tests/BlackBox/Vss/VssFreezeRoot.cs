@@ -17,13 +17,14 @@ static class VssFreezeRoot
     public static readonly TimeSpan Blocked = TimeSpan.FromMilliseconds(1500);
     public static readonly TimeSpan Finishes = TimeSpan.FromSeconds(30);
 
-    public static FreezeRoot Start(IEnumerable<RootMount> mounts, IReadOnlyDictionary<string, string>? environment = null)
+    public static FreezeRoot Start(IEnumerable<RootMount> mounts, IReadOnlyDictionary<string, string>? environment = null,
+                                   IEnumerable<string>? rootSetup = null)
     {
         BlackBoxEnvironment.RequireSandbox();
         BlackBoxEnvironment.SkipIf(FreezeRoot.WhyUnavailable());
         string daemon = BlackBoxEnvironment.Daemon("hv_vss_daemon");
         var host = new SimHost(new SimKernelOptions { AllowFreeze = true });
-        FreezeRoot root = FreezeRoot.Start(host, daemon, "ext4", mounts, environment);
+        FreezeRoot root = FreezeRoot.Start(host, daemon, "ext4", mounts, environment, rootSetup);
         try
         {
             Assert.True(host.Kernel.Vss.WaitReady(TimeSpan.FromSeconds(30)), root.Describe());

@@ -20,7 +20,7 @@ namespace HvDaemons.HostSim.Sandboxing;
 /// The work area (syslog socket, loop images) is on a tmpfs, so no mount in the root is backed
 /// by the machine's disk. Dispose thaws, stops everything and removes every device made.
 /// </summary>
-public sealed class FreezeRoot : IDisposable
+public sealed partial class FreezeRoot : IDisposable
 {
     const string DaemonPath = "/hvd/daemon";
     const string GuardPath = "/hvd/hvd-vss-driver";
@@ -63,13 +63,15 @@ public sealed class FreezeRoot : IDisposable
 
     /// <summary>Builds the root and starts <paramref name="daemonBinary"/> -n in it.</summary>
     /// <param name="environment">Extra variables for the daemon (e.g. HV_VSS_FREEZE_TIMEOUT_MS).</param>
+    /// <param name="rootSetup">Shell lines run as root last before the pivot, with the new root at "$R"
+    /// (files of the root's own /etc, tools copied with <see cref="RootShell.CopyBinary"/>).</param>
     public static FreezeRoot Start(SimHost host, string daemonBinary, string rootFsType, IEnumerable<RootMount> mounts,
-                                   IReadOnlyDictionary<string, string>? environment = null)
+                                   IReadOnlyDictionary<string, string>? environment = null, IEnumerable<string>? rootSetup = null)
     {
         var root = new FreezeRoot(host);
         try
         {
-            root.Launch(daemonBinary, rootFsType, mounts.ToList(), environment);
+            root.Launch(daemonBinary, rootFsType, mounts.ToList(), environment, rootSetup ?? []);
             return root;
         }
         catch
@@ -79,7 +81,8 @@ public sealed class FreezeRoot : IDisposable
         }
     }
 
-    void Launch(string daemonBinary, string rootFsType, List<RootMount> mounts, IReadOnlyDictionary<string, string>? environment)
+    void Launch(string daemonBinary, string rootFsType, List<RootMount> mounts, IReadOnlyDictionary<string, string>? environment,
+                IEnumerable<string> rootSetup)
     {
         string guard = DriverBuild.Path;
         var lines = new List<string>
@@ -91,7 +94,7 @@ public sealed class FreezeRoot : IDisposable
         ZramDevice root = NewZram(rootFsType);
         lines.Add(Node("", root.Path, root.Number));
         lines.Add($"mount -t {rootFsType} {root.Path} \"$R\"");
-        lines.Add("mkdir -p \"$R/proc\" \"$R/sys\" \"$R/dev\" \"$R/.oldroot\"");
+        lines.Add("mkdir -p \"$R/proc\" \"$R/sys\" \"$R/dev\" \"$R/.oldroot\" \"$R/run\"");
         lines.Add("mount -t proc proc \"$R/proc\"");
         lines.Add("mount -t sysfs sysfs \"$R/sys\"");
         lines.Add("mount -t tmpfs -o mode=755,size=8m hvd-dev \"$R/dev\"");
@@ -103,6 +106,7 @@ public sealed class FreezeRoot : IDisposable
         foreach (RootMount m in mounts) lines.AddRange(MountLines(m));
         lines.AddRange(RootShell.CopyBinary(daemonBinary, DaemonPath));
         lines.AddRange(RootShell.CopyBinary(guard, GuardPath));
+        lines.AddRange(rootSetup);
         lines.Add("export HVD_SANDBOX_ALLOW=" + string.Join(',', _allowed));
         lines.Add("cd \"$R\"");
         lines.Add("pivot_root . .oldroot");
@@ -111,7 +115,9 @@ public sealed class FreezeRoot : IDisposable
         spec.Mounts.Clear();   // /var/lib/hyperv and friends: nothing a VSS daemon needs
         spec.SetupLines.AddRange(lines);
         spec.ExecPrefix.AddRange([GuardPath, "check-exec"]);
+        spec.Environment["HV_VSS_FROZEN_RECORD"] = "/run/hyperv-vss/frozen";   // the root's /run: the default
         if (environment is not null) foreach (var (k, v) in environment) spec.Environment[k] = v;
+        _environment = spec.Environment;
         _sandbox = Sandbox.Start(Host, spec);
     }
 
@@ -187,6 +193,7 @@ public sealed class FreezeRoot : IDisposable
     int? InsidePid()
     {
         if (_sandbox is { HasExited: false }) return _sandbox.Pid;
+        if (RestartedPid() is int restarted) return restarted;
         lock (_inside) return _inside.FirstOrDefault(p => !p.HasExited)?.Pid;
     }
 
@@ -234,6 +241,7 @@ public sealed class FreezeRoot : IDisposable
             // and a frozen filesystem keeps its device busy.
             ThawAll();
             lock (_inside) foreach (NamespaceProcess p in _inside) { p.Finished(TimeSpan.FromSeconds(10)); p.Dispose(); }
+            StopRestarted();
             _sandbox?.Dispose();
         }
         finally

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading.Tasks;
 
@@ -23,6 +24,10 @@ public sealed class NamespaceProcess : IDisposable
     /// <summary>Runs <paramref name="program"/> (a path inside the namespace) with the root and
     /// mounts of process <paramref name="insidePid"/>.</summary>
     public static NamespaceProcess Start(int insidePid, string program, params string[] args)
+        => Start(insidePid, null, program, args);
+
+    /// <summary>As above, with <paramref name="environment"/> added to this process's variables.</summary>
+    public static NamespaceProcess Start(int insidePid, IReadOnlyDictionary<string, string>? environment, string program, params string[] args)
     {
         var psi = new ProcessStartInfo("nsenter")
         {
@@ -30,6 +35,7 @@ public sealed class NamespaceProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
         foreach (string a in new[] { "--target", insidePid.ToString(), "--mount", "--root", "--wd", program }) psi.ArgumentList.Add(a);
         foreach (string a in args) psi.ArgumentList.Add(a);
         return new NamespaceProcess(Process.Start(psi)!);

@@ -60,6 +60,9 @@ public sealed class Sandbox : IDisposable
         };
         foreach (string a in new[] { "unshare", "--mount", "--propagation", "private", "/bin/bash", script })
             psi.ArgumentList.Add(a);
+        // A VSS daemon locks and reads its record of frozen filesystems at start: never the
+        // machine's /run/hyperv-vss. A FreezeRoot names one inside the root it built.
+        psi.Environment["HV_VSS_FROZEN_RECORD"] = Path.Combine(work, "vss-frozen");
         foreach (var (k, v) in spec.Environment) psi.Environment[k] = v;
         _process = new Process { StartInfo = psi };
         _process.OutputDataReceived += (_, e) => AddOutput(e.Data);

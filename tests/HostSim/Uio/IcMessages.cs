@@ -4,7 +4,7 @@ using HvDaemons.Wire;
 
 namespace HvDaemons.HostSim.Uio;
 
-/// <summary>The host's IC payloads on the uio ring (fact sheet §7.4): an icmsg_hdr, then a
+/// <summary>The host's IC payloads on the uio ring (docs/protocol.md §7.4): an icmsg_hdr, then a
 /// version negotiation or a service message.</summary>
 public static class IcMessages
 {

@@ -1,6 +1,8 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
+using System.Runtime.InteropServices;
+using System.Threading;
 using HvDaemons.Os;
 using HvDaemons.Transport;
 using HvDaemons.Wire;
@@ -40,6 +42,48 @@ public sealed unsafe class SharedRingFile : IDisposable
     {
         BinaryPrimitives.WriteUInt32LittleEndian(Control(ring)[VmbusLayout.WriteIndex..], write);
         BinaryPrimitives.WriteUInt32LittleEndian(Control(ring)[VmbusLayout.ReadIndex..], read);
+    }
+
+    /// <summary>
+    /// Writes the leading <paramref name="packets"/> that fit into <paramref name="ring"/> (each
+    /// with its trailer) and publishes them with one write-index store, as a host that queues
+    /// several packets at once does. Returns how many were written and whether the reader had
+    /// consumed everything before them (read index at the old write index after the publish:
+    /// the VMBus condition for an interrupt).
+    /// </summary>
+    public (int Written, bool WasEmpty) WriteMany(int ring, ReadOnlySpan<byte[]> packets)
+    {
+        Span<byte> control = Control(ring), data = Data(ring);
+        uint size = (uint)data.Length;
+        uint w0 = BinaryPrimitives.ReadUInt32LittleEndian(control[VmbusLayout.WriteIndex..]);
+        uint r = Volatile.Read(ref MemoryMarshal.AsRef<uint>(control[VmbusLayout.ReadIndex..]));
+        ulong free = w0 >= r ? size - (w0 - r) : r - w0;
+        uint w = w0;
+        int n = 0;
+        Span<byte> trailer = stackalloc byte[VmbusLayout.TrailerSize];
+        foreach (byte[] p in packets)
+        {
+            ulong total = (ulong)p.Length + VmbusLayout.TrailerSize;
+            if (free <= total) break;
+            BinaryPrimitives.WriteUInt64LittleEndian(trailer, (ulong)w << 32);
+            CopyIn(data, w, p);
+            CopyIn(data, (uint)((w + (ulong)p.Length) % size), trailer);
+            w = (uint)((w + total) % size);
+            free -= total;
+            n++;
+        }
+        if (n == 0) return (0, false);
+        Volatile.Write(ref MemoryMarshal.AsRef<uint>(control[VmbusLayout.WriteIndex..]), w);
+        Interlocked.MemoryBarrier();   // publish, then look at the reader's index
+        uint after = Volatile.Read(ref MemoryMarshal.AsRef<uint>(control[VmbusLayout.ReadIndex..]));
+        return (n, after == w0);
+    }
+
+    static void CopyIn(Span<byte> data, uint start, ReadOnlySpan<byte> source)
+    {
+        int first = Math.Min(source.Length, data.Length - (int)start);
+        source[..first].CopyTo(data[(int)start..]);
+        source[first..].CopyTo(data);
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
@@ -14,24 +15,24 @@ namespace HvDaemons.HostSim.Uio;
 /// <summary>
 /// The host and kernel around a uio fcopy channel: a fake sysfs tree, the simulated uio device
 /// (see <see cref="UioSimulatedDevice"/>: a ring file plus irq and irq-control FIFOs), and the
-/// host's side of the rings and interrupts as §7.4 describes them: the host interrupts only
-/// while our RX mask is clear, the "kernel" masks before waking the reader, and an irq-control
-/// write unmasks. A daemon that breaks the protocol or stops answering raises an exception
-/// (<see cref="InvalidDataException"/>, <see cref="TimeoutException"/>).
+/// host's side of the rings and interrupts (<see cref="UioInterrupts"/>, docs/protocol.md §7.4). Like a real host it
+/// sends nothing until the daemon has opened the channel and cleared its RX mask, and it
+/// interrupts only on an empty-to-non-empty write while the mask is clear. <see cref="ExchangeBatch"/>
+/// queues several packets behind one interrupt. A daemon that breaks the protocol or stops
+/// answering raises an exception (<see cref="InvalidDataException"/>, <see cref="TimeoutException"/>).
 /// </summary>
 public sealed unsafe class UioRingHost : IDisposable
 {
     public const int RingBytes = 4096 + 16384;
     readonly SharedRingFile _rings;
-    readonly FileDescriptor _irq;
-    readonly FileDescriptor _ctl;
+    readonly UioInterrupts _irq;
     readonly byte[] _packet = new byte[RingBytes];
-    uint _interrupts;
     ulong _transaction = 100;
 
     /// <param name="root">An empty directory for the fake sys/ and dev/ trees.</param>
     /// <param name="bound">Whether uio_hv_generic already claimed the device (it has a uio0 node).</param>
-    public UioRingHost(string root, bool bound = true)
+    /// <param name="semantics">The interrupt-mask behaviour of the simulated uio_hv_generic.</param>
+    public UioRingHost(string root, bool bound = true, MaskSemantics semantics = MaskSemantics.KernelMasks)
     {
         Root = root;
         Directory.CreateDirectory(Path.Combine(DeviceDir, "channels/15"));
@@ -42,12 +43,11 @@ public sealed unsafe class UioRingHost : IDisposable
         File.WriteAllText(Path.Combine(driver, "new_id"), "");
         File.WriteAllText(Path.Combine(driver, "bind"), "");
         Directory.CreateDirectory(DevRoot);
-        _rings = new SharedRingFile(RingBytes, Path.Combine(DevRoot, "uio0"));
-        MakeFifo(Path.Combine(DevRoot, "uio0.irq"));
-        MakeFifo(Path.Combine(DevRoot, "uio0.ctl"));
-        Posix.Open(Path.Combine(DevRoot, "uio0.irq"), Posix.O_RDWR | Posix.O_NONBLOCK, 0, out _irq);
-        Posix.Open(Path.Combine(DevRoot, "uio0.ctl"), Posix.O_RDWR | Posix.O_NONBLOCK, 0, out _ctl);
-        RxMask = 1;   // as uio_hv_generic leaves it on open
+        string node = Path.Combine(DevRoot, "uio0");
+        _rings = new SharedRingFile(RingBytes, node);
+        MakeFifo(node + ".irq");
+        MakeFifo(node + ".ctl");
+        _irq = new UioInterrupts(semantics, () => RxControl, node, node + ".irq", node + ".ctl");
     }
 
     public string Root { get; }
@@ -56,7 +56,17 @@ public sealed unsafe class UioRingHost : IDisposable
     public string DeviceDir => Path.Combine(SysRoot, "bus/vmbus/devices", UioLocator.FcopyInstanceId);
     /// <summary>The host sends names as UTF-16LE on this transport (no kernel converts them).</summary>
     public NameEncoding Encoding => NameEncoding.Utf16Le;
-    public int Doorbells { get; private set; }
+    public MaskSemantics Semantics => _irq.Semantics;
+    public int Doorbells => _irq.Doorbells;
+    /// <summary>Interrupts delivered to the daemon so far.</summary>
+    public int Interrupts => _irq.Interrupts;
+    /// <summary>The raw rings (TX 0, RX 1), for layout checks.</summary>
+    public SharedRingFile Rings => _rings;
+
+    nint RxControl
+    {
+        get { fixed (byte* p = _rings.Control(1)) return (nint)p; }
+    }
 
     static void MakeFifo(string path)
     {
@@ -65,83 +75,114 @@ public sealed unsafe class UioRingHost : IDisposable
             if (LibC.mkfifo(pp, 0x180) != 0) throw new IOException("mkfifo " + path + " failed");
     }
 
-    uint RxMask
-    {
-        get => Volatile.Read(ref *(uint*)ControlWord(1, VmbusLayout.InterruptMask));
-        set { Volatile.Write(ref *(uint*)ControlWord(1, VmbusLayout.InterruptMask), value); Interlocked.MemoryBarrier(); }
-    }
-
-    byte* ControlWord(int ring, int offset)
-    {
-        fixed (byte* p = _rings.Control(ring)) return p + offset;
-    }
-
-    /// <summary>The host signals; the kernel masks, counts and wakes the reader. Masked: no interrupt.</summary>
-    void Interrupt(bool force = false)
-    {
-        DrainControl();   // irq-control writes take effect at once in the kernel; apply any pending
-        if (RxMask != 0 && !force) return;
-        RxMask = 1;
-        _interrupts++;
-        Span<byte> b = stackalloc byte[4];
-        BitConverter.TryWriteBytes(b, _interrupts);
-        Posix.Write(_irq, b);
-    }
-
-    /// <summary>Consumes irq-control writes: non-zero unmasks RX and counts as a doorbell.</summary>
-    void DrainControl()
-    {
-        Span<byte> b = stackalloc byte[4];
-        while (Posix.Read(_ctl, b) is { Ok: true, Value: 4 })
-        {
-            if (BitConverter.ToUInt32(b) != 0) { RxMask = 0; Doorbells++; }
-            else RxMask = 1;
-        }
-    }
-
     static void Expect(bool condition, string what)
     {
         if (!condition) throw new InvalidDataException("daemon's response: " + what);
     }
 
-    /// <summary>Puts one IC payload on RX as an in-band packet and returns the response payload.</summary>
-    public byte[] Exchange(byte[] payload, int timeoutMs = 20000)
+    /// <summary>An in-band packet as the host sends it: descriptor (hlen 2 units, completion
+    /// requested, <paramref name="transactionId"/>), then the payload padded to 8 bytes.</summary>
+    public static byte[] InbandPacket(ReadOnlySpan<byte> payload, ulong transactionId)
     {
         int padded = (payload.Length + 7) & ~7;
         var packet = new byte[VmbusLayout.DescriptorSize + padded];
         BinaryPrimitives.WriteUInt16LittleEndian(packet, VmbusLayout.PacketTypeInband);
-        BinaryPrimitives.WriteUInt16LittleEndian(packet.AsSpan(2), 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(packet.AsSpan(4), (ushort)(packet.Length / 8));
-        BinaryPrimitives.WriteUInt16LittleEndian(packet.AsSpan(6), 1);   // completion requested
-        BinaryPrimitives.WriteUInt64LittleEndian(packet.AsSpan(8), ++_transaction);
-        payload.CopyTo(packet, VmbusLayout.DescriptorSize);
-        var sw = Stopwatch.StartNew();
-        while (_rings.Rx.TryWrite(packet).Status == RingStatus.Full)
-        {
-            if (sw.ElapsedMilliseconds >= timeoutMs) throw new TimeoutException("RX stays full");
-            Thread.Sleep(1);
-        }
-        Interrupt();
+        BinaryPrimitives.WriteUInt16LittleEndian(packet.AsSpan(VmbusLayout.HeaderLength8), VmbusLayout.DescriptorUnits);
+        BinaryPrimitives.WriteUInt16LittleEndian(packet.AsSpan(VmbusLayout.TotalLength8), (ushort)(packet.Length / 8));
+        BinaryPrimitives.WriteUInt16LittleEndian(packet.AsSpan(VmbusLayout.PacketFlags), 1);   // completion requested
+        BinaryPrimitives.WriteUInt64LittleEndian(packet.AsSpan(VmbusLayout.TransactionId), transactionId);
+        payload.CopyTo(packet.AsSpan(VmbusLayout.DescriptorSize));
+        return packet;
+    }
 
-        while (true)
+    /// <summary>Waits until the daemon opened the channel and cleared its RX mask: a real host
+    /// has no open channel, hence no ring to write into, before that.</summary>
+    void WaitUntilOpen(Stopwatch sw, int timeoutMs)
+    {
+        while (!_irq.ReadyForHost())
         {
-            DrainControl();
+            if (sw.ElapsedMilliseconds >= timeoutMs) throw new TimeoutException("the daemon never opened and unmasked the channel");
+            Thread.Sleep(2);
+        }
+    }
+
+    /// <summary>Puts one IC payload on RX as an in-band packet and returns the response payload.</summary>
+    public byte[] Exchange(byte[] payload, int timeoutMs = 20000) => ExchangeBatch([payload], timeoutMs)[0];
+
+    /// <summary>Queues every payload on RX (as many as fit, published at once: one interrupt for the
+    /// lot, and none if the daemon had not drained the ring), then collects the responses in order.</summary>
+    public byte[][] ExchangeBatch(IReadOnlyList<byte[]> payloads, int timeoutMs = 20000)
+    {
+        var sw = Stopwatch.StartNew();
+        WaitUntilOpen(sw, timeoutMs);
+        var packets = new byte[payloads.Count][];
+        var responses = new byte[payloads.Count][];
+        int sent = 0, received = 0;
+        while (received < payloads.Count)
+        {
+            if (sent < payloads.Count)
+            {
+                for (int i = sent; i < payloads.Count; i++) packets[i] ??= InbandPacket(payloads[i], ++_transaction);
+                var (written, wasEmpty) = _rings.WriteMany(1, packets.AsSpan(sent));   // full: the rest once the daemon read
+                sent += written;
+                if (written > 0) _irq.HostWrote(wasEmpty);
+            }
+
+            _irq.Poll();
             RingResult r = _rings.Tx.TryRead(_packet);
             if (r.Status == RingStatus.Ok)
             {
-                Span<byte> got = _packet.AsSpan(0, r.Length);
-                Expect(BinaryPrimitives.ReadUInt16LittleEndian(got) == VmbusLayout.PacketTypeInband, "packet type is not in-band");
-                Expect(BinaryPrimitives.ReadUInt16LittleEndian(got[2..]) == 2, "header length is not 2 units");
-                Expect(BinaryPrimitives.ReadUInt64LittleEndian(got[8..]) == VmbusLayout.ResponseTransactionId, "transaction id");
-                Expect(r.Length == packet.Length, $"length {r.Length}, request was {packet.Length}");
-                byte[] response = got[VmbusLayout.DescriptorSize..].ToArray();
-                Expect(response[IcLayout.Flags] == IcLayout.ResponseFlags, "IC flags are not a response");
-                return response;
+                responses[received] = CheckResponse(_packet.AsSpan(0, r.Length), packets[received]);
+                received++;
+                continue;
             }
             Expect(r.Status == RingStatus.Empty, "TX ring read " + r.Status);
-            if (sw.ElapsedMilliseconds >= timeoutMs) throw new TimeoutException("no response from the daemon");
+            if (sw.ElapsedMilliseconds >= timeoutMs)
+                throw new TimeoutException($"no response from the daemon ({received} of {payloads.Count} answered)");
             Thread.Sleep(sw.ElapsedMilliseconds < 50 ? 0 : 1);
         }
+        return responses;
+    }
+
+    /// <summary>Queues payloads without waiting for answers (for tests that drive the channel
+    /// themselves); returns the packets as sent, for <see cref="Collect"/>.</summary>
+    public byte[][] Post(params byte[][] payloads)
+    {
+        var sw = Stopwatch.StartNew();
+        WaitUntilOpen(sw, 20000);
+        var packets = new byte[payloads.Length][];
+        for (int i = 0; i < payloads.Length; i++) packets[i] = InbandPacket(payloads[i], ++_transaction);
+        var (written, wasEmpty) = _rings.WriteMany(1, packets);
+        Expect(written == packets.Length, "RX has no room for the posted packets");
+        _irq.HostWrote(wasEmpty);
+        return packets;
+    }
+
+    /// <summary>The next response on TX for <paramref name="request"/> (checked), or null if none is there.</summary>
+    public byte[]? Collect(byte[] request)
+    {
+        _irq.Poll();
+        RingResult r = _rings.Tx.TryRead(_packet);
+        if (r.Status == RingStatus.Empty) return null;
+        Expect(r.Status == RingStatus.Ok, "TX ring read " + r.Status);
+        return CheckResponse(_packet.AsSpan(0, r.Length), request);
+    }
+
+    /// <summary>The RX interrupt mask as the host sees it now.</summary>
+    public uint RxMask
+    {
+        get { _irq.Poll(); return _irq.RxMask; }
+    }
+
+    static byte[] CheckResponse(Span<byte> got, byte[] request)
+    {
+        Expect(BinaryPrimitives.ReadUInt16LittleEndian(got) == VmbusLayout.PacketTypeInband, "packet type is not in-band");
+        Expect(BinaryPrimitives.ReadUInt16LittleEndian(got[VmbusLayout.HeaderLength8..]) == VmbusLayout.DescriptorUnits, "header length is not 2 units");
+        Expect(BinaryPrimitives.ReadUInt64LittleEndian(got[VmbusLayout.TransactionId..]) == VmbusLayout.ResponseTransactionId, "transaction id");
+        Expect(got.Length == request.Length, $"length {got.Length}, request was {request.Length}");
+        byte[] response = got[VmbusLayout.DescriptorSize..].ToArray();
+        Expect(response[IcLayout.Flags] == IcLayout.ResponseFlags, "IC flags are not a response");
+        return response;
     }
 
     /// <summary>Offers framework 1.0/3.0 and fcopy 1.0/1.1, as Hyper-V does, and checks it was accepted.</summary>
@@ -153,40 +194,44 @@ public sealed unsafe class UioRingHost : IDisposable
     }
 
     /// <summary>Sends one fcopy message (char-device form, hv_fcopy_hdr first) and returns the status.</summary>
-    public uint Send(byte[] message)
+    public uint Send(byte[] message) => SendBatch([message])[0];
+
+    /// <summary>Sends fcopy messages queued together (<see cref="ExchangeBatch"/>); their statuses in order.</summary>
+    public uint[] SendBatch(IReadOnlyList<byte[]> messages)
     {
-        byte[] payload = IcMessages.Request(IcLayout.TypeFcopy, message);
-        byte[] response = Exchange(payload);
-        // Everything but status and flags is echoed.
-        Expect(payload.AsSpan(IcLayout.HeaderSize).SequenceEqual(response.AsSpan(IcLayout.HeaderSize, payload.Length - IcLayout.HeaderSize)),
-            "the message was not echoed");
-        return BinaryPrimitives.ReadUInt32LittleEndian(response.AsSpan(IcLayout.Status));
+        var payloads = new byte[messages.Count][];
+        for (int i = 0; i < messages.Count; i++) payloads[i] = IcMessages.Request(IcLayout.TypeFcopy, messages[i]);
+        byte[][] responses = ExchangeBatch(payloads);
+        var statuses = new uint[messages.Count];
+        for (int i = 0; i < messages.Count; i++)
+        {
+            byte[] payload = payloads[i], response = responses[i];
+            // Everything but status and flags is echoed.
+            Expect(payload.AsSpan(IcLayout.HeaderSize).SequenceEqual(response.AsSpan(IcLayout.HeaderSize, payload.Length - IcLayout.HeaderSize)),
+                "the message was not echoed");
+            statuses[i] = BinaryPrimitives.ReadUInt32LittleEndian(response.AsSpan(IcLayout.Status));
+        }
+        return statuses;
     }
 
     /// <summary>Breaks the ring (write index out of range) so the daemon must reopen; once it has
-    /// (it clears the RX mask again on open) the ring is repaired and renegotiated, as the host
-    /// does after a channel reopen.</summary>
+    /// opened the device again the ring is repaired and renegotiated, as the host does after a
+    /// channel reopen.</summary>
     public void ResetTransport()
     {
-        RxMask = 1;
+        _irq.ExpectReopen();
         _rings.SetIndices(1, 0xFFFFFFF0, 0);
-        Interrupt(force: true);
+        _irq.HostWrote(wasEmpty: true, force: true);
         var sw = Stopwatch.StartNew();
-        while (RxMask != 0)
-        {
-            if (sw.ElapsedMilliseconds >= 10000) throw new TimeoutException("daemon did not reopen after a corrupt ring");
-            Thread.Sleep(2);
-        }
+        WaitUntilOpen(sw, 10000);
         _rings.SetIndices(1, 0, 0);
         Thread.Sleep(20);
-        DrainControl();
         Negotiate();
     }
 
     public void Dispose()
     {
         _irq.Dispose();
-        _ctl.Dispose();
         _rings.Dispose();
     }
 }

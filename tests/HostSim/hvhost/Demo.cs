@@ -15,7 +15,7 @@ namespace HvDaemons.HostSim.Cli;
 /// It fails (exit 1) if a daemon does not register, leaves a request unanswered, or does not
 /// stop cleanly on SIGTERM; what the placeholder services answer is reported, not judged.
 /// </summary>
-internal sealed class Demo(string binDir)
+internal sealed partial class Demo(string binDir)
 {
     static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     readonly object _console = new();
@@ -26,6 +26,7 @@ internal sealed class Demo(string binDir)
         Say("Simulated Hyper-V host: daemons from " + Path.GetFullPath(binDir));
         RunKvp();
         RunVss();
+        RunVssHooks();
         RunFcopy();
         Say("");
         if (_failures.Count == 0)

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace HvDaemons.Tests.Cli;
 
-/// <summary>The flag table of fact sheet §8.1, as getopt_long would parse it.</summary>
+/// <summary>The flag table of docs/protocol.md §8.1, as getopt_long would parse it.</summary>
 public class CommandLineTests
 {
     static readonly CommandLineSpec Kvp = new("hv_kvp_daemon", true, 0, 1);

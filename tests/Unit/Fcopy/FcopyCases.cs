@@ -25,7 +25,7 @@ public interface IFcopyHost : IDisposable
 }
 
 /// <summary>
-/// The file-semantics table (fact sheet §6.2-§6.4 plus our documented differences). It is run
+/// The file-semantics table (docs/protocol.md §6.2-§6.4 plus our documented differences). It is run
 /// unchanged against the handler with both name encodings and against each transport, so the
 /// char device and the uio ring are held to the same behaviour.
 /// </summary>

@@ -5,7 +5,7 @@ using System.IO;
 namespace HvDaemons.Tests.Fcopy;
 
 /// <summary>
-/// The host side of the VMBus ring (fact sheet §7.2, §7.3) written independently in C and run
+/// The host side of the VMBus ring (docs/protocol.md §7.2, §7.3) written independently in C and run
 /// as another process over a file both map, so VmbusRing is checked against a second
 /// implementation and across a real process boundary (no shared code, no shared cache lines
 /// by accident of one address space).

@@ -85,6 +85,26 @@ public sealed class UioBinaryTests : IDisposable
         Assert.Contains("binding the fcopy VMBus device to uio_hv_generic", daemon.Log);
     }
 
+    [Theory]
+    [InlineData(HvDaemons.HostSim.Uio.MaskSemantics.KernelMasks)]
+    [InlineData(HvDaemons.HostSim.Uio.MaskSemantics.UserOwned)]
+    public void PacketsQueuedBehindOneInterruptAreAllAnsweredUnderEitherMaskRegime(HvDaemons.HostSim.Uio.MaskSemantics semantics)
+    {
+        using var host = new UioRingHost(Path.Combine(_dir, "env"), semantics: semantics);
+        using var daemon = new UioDaemonProcess(host);
+        host.Negotiate();
+        uint[] statuses = host.SendBatch([
+            FcopyMessages.Start(_dir, "batched", 0, host.Encoding),
+            FcopyMessages.Write(0, "one "u8),
+            FcopyMessages.Write(4, "two"u8),
+            FcopyMessages.Complete(),
+            FcopyMessages.Cancel(),
+        ]);
+        Assert.All(statuses, s => Assert.Equal(HvStatus.S_OK, s));
+        Assert.Equal("one two", File.ReadAllText(Path.Combine(_dir, "batched")));
+        Assert.Equal(0, daemon.Stop());
+    }
+
     [Fact]
     public void CopyOf64MiBWithChecksum()
     {

@@ -29,21 +29,19 @@ sealed class UioDaemonProcess : IFcopyHost
         _sandbox = new UioDaemonSandbox(host, Binary, extraSetup, environment);
     }
 
-    /// <summary>out/linux-x64/hv_fcopy_daemon from ./build.sh (HV_DAEMONS_OUT overrides the folder).</summary>
+    /// <summary>out/linux-x64/hv_fcopy_daemon from `make build` (HV_DAEMONS_OUT overrides the folder),
+    /// failing the test when it is missing or older than the sources (<see cref="PublishedBinary"/>).</summary>
     public static string Binary
     {
         get
         {
+            string? dir = AppContext.BaseDirectory;
+            while (dir is not null && !File.Exists(Path.Combine(dir, "build.sh"))) dir = Path.GetDirectoryName(dir);
+            Assert.True(dir is not null, "repository root not found");
             string? outDir = Environment.GetEnvironmentVariable("HV_DAEMONS_OUT");
-            if (string.IsNullOrEmpty(outDir))
-            {
-                string? dir = AppContext.BaseDirectory;
-                while (dir is not null && !File.Exists(Path.Combine(dir, "build.sh"))) dir = Path.GetDirectoryName(dir);
-                Assert.True(dir is not null, "repository root not found");
-                outDir = Path.Combine(dir!, "out/linux-x64");
-            }
+            if (string.IsNullOrEmpty(outDir)) outDir = Path.Combine(dir!, "out/linux-x64");
             string bin = Path.Combine(outDir, "hv_fcopy_daemon");
-            Assert.True(File.Exists(bin), bin + " missing: run ./build.sh before the black-box tests");
+            PublishedBinary.AssertFresh(bin, dir!);
             return bin;
         }
     }

@@ -5,7 +5,7 @@ using System.Text;
 namespace HvDaemons.Tests.Kvp;
 
 /// <summary>
-/// Test-side hv_kvp_msg builder and reader, written from the fact sheet's offset table with
+/// Test-side hv_kvp_msg builder and reader, written from the offset table of docs/protocol.md §3.2 with
 /// literal numbers (not lib's KvpLayout), so a wrong constant in lib cannot hide here.
 /// </summary>
 static class Msg

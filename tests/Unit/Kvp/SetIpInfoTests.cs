@@ -11,7 +11,7 @@ public class SetIpInfoTests
 {
     const string Guid = "{f8615163-df3e-46c5-913f-f2d2f965ed0e}";
 
-    // The fact sheet's worked example (§4.8), as the files must read.
+    // The worked example of docs/protocol.md §4.8, as the files must read.
     const string WorkedIfcfg =
         "HWADDR=00:15:5D:01:02:03\n" +
         "DEVICE=eth0\n" +
@@ -67,6 +67,33 @@ public class SetIpInfoTests
         Assert.Equal(WorkedIfcfg, File.ReadAllText(ifcfg));
         Assert.Equal(WorkedKeyfile, File.ReadAllText(keyfile));
         Assert.Equal(ifcfg + "\n" + keyfile + "\n", File.ReadAllText(record));
+    }
+
+    [Fact]
+    public void ConfigFilesAreReplacedWholeKeepingTheirModeAndLeaveNoTemporaryFile()
+    {
+        using var t = WithAdapter();
+        t.Script("hv_set_ifconfig", "#!/bin/sh\nexit 0\n");
+        string ifcfg = Path.Combine(t.Paths.PoolDirectory, "ifcfg-eth0");
+        string keyfile = Path.Combine(t.Paths.PoolDirectory, "eth0.nmconnection");
+        Directory.CreateDirectory(t.Paths.PoolDirectory);
+        File.WriteAllText(ifcfg, "OLD=1\n");
+        File.SetUnixFileMode(ifcfg, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        long oldInode = Inode(ifcfg);
+        Assert.Equal(Msg.S_OK, t.Status(Worked()));
+        Assert.Equal(WorkedIfcfg, File.ReadAllText(ifcfg));
+        Assert.Equal(WorkedKeyfile, File.ReadAllText(keyfile));
+        Assert.NotEqual(oldInode, Inode(ifcfg));   // a new file renamed over the name, not rewritten in place
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(ifcfg));
+        Assert.DoesNotContain(Directory.GetFiles(t.Paths.PoolDirectory), f => Path.GetFileName(f).Contains(".tmp-"));
+    }
+
+    static long Inode(string path)
+    {
+        var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+        string s = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return long.Parse(s.Trim());
     }
 
     [Fact]

@@ -19,6 +19,8 @@ sealed class TempPools : IDisposable
             ResolvConf = Path.Combine(Root, "etc/resolv.conf"),
             ResolvedConf = Path.Combine(Root, "run/resolved.conf"),
             OsRelease = Path.Combine(Root, "etc/os-release"),
+            ConfigFile = Path.Combine(Root, "etc/hyperv/kvp.conf"),
+            Sysfs = Path.Combine(Root, "sys"),
             EtcDirectory = Path.Combine(Root, "etc"),
             NetworkdLeases = Path.Combine(Root, "run/leases"),
             LeaseDirectories = [Path.Combine(Root, "var/lib/dhcp")],

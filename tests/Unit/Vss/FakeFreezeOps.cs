@@ -21,6 +21,8 @@ sealed class FakeFreezeOps : IFreezeOps
     /// <summary>Mount point -> filesystem, for bind mounts; default: its own.</summary>
     public Dictionary<string, string> Filesystem { get; } = new();
     public int OpenHandles { get; private set; }
+    /// <summary>Called with the mount point right before each FIFREEZE.</summary>
+    public System.Action<string>? BeforeFreeze { get; set; }
 
     string Fs(string mp) => Filesystem.TryGetValue(mp, out string? fs) ? fs : mp;
 
@@ -41,6 +43,7 @@ sealed class FakeFreezeOps : IFreezeOps
         public int Freeze()
         {
             ops.Calls.Add("freeze " + mp);
+            ops.BeforeFreeze?.Invoke(mp);
             if (ops.FreezeErrors.TryGetValue(mp, out int e)) return e;
             return ops.Frozen.Add(ops.Fs(mp)) ? 0 : Errno.EBUSY;
         }

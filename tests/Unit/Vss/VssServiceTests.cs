@@ -162,6 +162,7 @@ public sealed class VssServiceTests : IDisposable
     [Theory]
     [InlineData(ResetReason.Shutdown, "VSS: thawed 2 file system(s) before exit")]
     [InlineData(ResetReason.Reopen, "VSS: thawed 2 file system(s) before reopening the device")]
+    [InlineData(ResetReason.Crash, "VSS: thawed 2 file system(s) before exit")]
     public void ResetThawsWhatThisProcessFroze(ResetReason reason, string line)
     {
         VssService s = Service();
@@ -194,14 +195,16 @@ public sealed class VssServiceTests : IDisposable
         Assert.Equal((LogLevel.Info, "VSS: thawed 1 file system(s) on retry", false), _log.Lines[^1]);
     }
 
-    [Fact]
-    public void ShutdownRetriesAFailingThaw()
+    [Theory]
+    [InlineData(ResetReason.Shutdown)]
+    [InlineData(ResetReason.Crash)]
+    public void ShutdownRetriesAFailingThaw(ResetReason reason)
     {
         _ops.ThawErrors["/"] = Errno.EIO;
         _ops.ThawFailuresLeft = 2;
         VssService s = Service();
         Send(s, VssOp.Freeze);
-        s.OnReset(ResetReason.Shutdown);
+        s.OnReset(reason);
         Assert.Empty(_ops.Frozen);
         Assert.Equal("VSS: thawed 2 file system(s) before exit", _log.Lines[^1].Message);
     }

@@ -7,7 +7,7 @@ using System.Text;
 using System.Threading.Tasks;
 using HvDaemons.Testing.Freeze;
 
-namespace HvDaemons.Tests.Vss.Sandbox;
+namespace HvDaemons.Bench.Sandbox;
 
 /// <summary>One mount of the sandbox, made in the order given.</summary>
 public abstract record SandboxMount(string MountPoint);
