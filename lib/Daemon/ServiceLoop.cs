@@ -24,6 +24,7 @@ public sealed class ServiceLoop
     string _idleStatus = "";
     int _length;
     int _failedReopens;
+    bool _everOpened;   // a device that goes away later is an error, not absence
     int _exitCode;
 
     public ServiceLoop(IHostChannel channel, IServiceHandler handler, Logger log, StopSignal stop,
@@ -107,7 +108,9 @@ public sealed class ServiceLoop
                     // Undo first (VSS thaws): telling systemd may wait briefly for room.
                     _handler.OnReset(ResetReason.Shutdown);
                     _channel.Close();
-                    _notify?.Stopping(_stop.Requested ? "stopping on " + (_stop.Cause ?? "request") : "stopping after an error");
+                    // An absent device keeps its "not started: ..." status.
+                    _notify?.Stopping(_stop.Requested ? "stopping on " + (_stop.Cause ?? "request")
+                                      : _exitCode != 0 ? "stopping after an error" : null);
                     if (_stop.Requested) _log.Info("stopping on " + (_stop.Cause ?? "request"));
                     _log.Flush();
                     return _exitCode;
@@ -134,8 +137,9 @@ public sealed class ServiceLoop
         switch (r.Event)
         {
             case ChannelEvent.Ok:
+                _everOpened = true;
                 return true;
-            case ChannelEvent.NotFound:
+            case ChannelEvent.NotFound when !_everOpened:
                 // No such service on this machine (a confidential VM has no KVP channel, fcopy
                 // is off with "Guest services"): one line and exit 0, so that Restart=on-failure
                 // does not retry; udev starts us again if the device appears. READY=1 first:

@@ -68,10 +68,11 @@ public sealed class SystemdNotify
         Send(Message(ready: false, stopping: false, status), important: false);
     }
 
-    public void Stopping(string status)
+    /// <summary>STOPPING=1, with a new status unless <paramref name="status"/> is null.</summary>
+    public void Stopping(string? status)
     {
         if (!Enabled) return;
-        _lastStatus = status;
+        _lastStatus = status ?? _lastStatus;
         Send(Message(ready: false, stopping: true, status), important: true);
     }
 

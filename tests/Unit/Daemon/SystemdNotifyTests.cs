@@ -204,7 +204,26 @@ public class SystemdNotifyTests
         Assert.Equal(1, channel.Opens);
         var line = Assert.Single(log.Lines);
         Assert.Equal((LogLevel.Info, "no in-memory: nothing to serve on this machine; exiting"), (line.Level, line.Message));
-        Assert.Equal("READY=1\nSTATUS=not started: no in-memory\n", sent[0]);
-        Assert.StartsWith("STOPPING=1\n", sent[^1]);
+        Assert.Equal(new[] { "READY=1\nSTATUS=not started: no in-memory\n", "STOPPING=1\n" }, sent);
+    }
+
+    [Fact]
+    public void A_device_that_goes_away_after_registering_is_an_error_not_absence()
+    {
+        var log = new MemoryLogger();
+        var channel = new InMemoryChannel(new KvpRegistration(), KvpRegistrationReply("3.1"));
+        var request = new byte[KvpLayout.MessageSize];
+        request[KvpLayout.Operation] = KvpOp.Enumerate;
+        channel.QueueFromHost(request);
+        channel.FailNextSendWith = Errno.EINVAL;
+        using var stop = new StopSignal(handleSignals: false);
+        var loop = new ServiceLoop(channel, new RecordingHandler(KvpLayout.MessageSize), log, stop)
+        {
+            StateChanged = s => { if (s == DaemonState.Reopening) channel.FailNextOpenWith = Errno.ENOENT; },
+        };
+
+        Assert.Equal(1, loop.Run());
+        Assert.Contains(log.Lines, l => l.Level == LogLevel.Err && l.Message.StartsWith("open in-memory failed; error: 2 "));
+        Assert.DoesNotContain(log.Lines, l => l.Message.Contains("nothing to serve"));
     }
 }
