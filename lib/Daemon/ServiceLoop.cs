@@ -6,14 +6,16 @@ using HvDaemons.Transport;
 namespace HvDaemons.Daemon;
 
 /// <summary>
-/// The single-threaded daemon loop as an explicit state machine over one transport:
-/// connect (open + register), wait for the kernel's version reply, then serve one request
-/// and one reply at a time. A failed read or write reopens and registers again, as upstream
-/// does after hibernation or a kernel timeout; SIGTERM/SIGINT end the loop cleanly.
+/// The I/O shell around <see cref="LoopTransitions"/>, single-threaded over one transport: in
+/// each state it does that state's one piece of I/O, turns the outcome into a
+/// <see cref="LoopEvent"/>, and lets the transition function choose the next state. It owns
+/// the handshake: a message read while registering is the kernel's reply or not as the
+/// channel's <see cref="IRegistration"/> says. Each failure is logged here, once, with its errno.
 /// </summary>
 public sealed class ServiceLoop
 {
     const int MaxBackoffMs = 2000;
+    const int PollRetryMs = 100;
 
     readonly IHostChannel _channel;
     readonly IServiceHandler _handler;
@@ -22,10 +24,12 @@ public sealed class ServiceLoop
     readonly SystemdNotify? _notify;
     readonly byte[] _buffer;
     string _idleStatus = "";
+    string _version = "";
     int _length;
     int _failedReopens;
-    bool _everOpened;   // a device that goes away later is an error, not absence
-    int _exitCode;
+    int _failedPolls;
+    bool _registered;
+    bool _everOpened;
 
     public ServiceLoop(IHostChannel channel, IServiceHandler handler, Logger log, StopSignal stop,
                        SystemdNotify? notify = null)
@@ -57,180 +61,197 @@ public sealed class ServiceLoop
     /// <summary>Called on each state change; tests use it to observe the machine.</summary>
     public Action<DaemonState>? StateChanged { get; set; }
 
-    /// <summary>Runs until stopped. Returns the process exit status (0 after a signal, 1 on a fatal error).</summary>
+    /// <summary>Runs until stopped. Returns the process exit status (0 after a signal or when the
+    /// device does not exist, 1 on a fatal error).</summary>
     public int Run()
     {
-        while (true)
+        while (State != DaemonState.Dying)
         {
-            switch (State)
-            {
-                case DaemonState.Connecting:
-                    if (!Connect()) { Enter(DaemonState.Dying); break; }
-                    _notify?.Status("registering with " + _channel.Description);
-                    Enter(DaemonState.Registering);
-                    break;
+            DaemonState from = State;
+            LoopEvent e = Perform(from);
+            LoopStep step = LoopTransitions.Next(from, e, _registered);
+            Apply(from, e, step);
+            State = step.Next;
+            StateChanged?.Invoke(step.Next);
+            if (step.Next == DaemonState.Dying) return Leave(step.ExitCode);
+        }
+        return 0;
+    }
 
-                case DaemonState.Registering:
-                case DaemonState.Ready:
-                    Enter(WaitAndReceive());
-                    break;
-
-                case DaemonState.Busy:
-                    long before = ReportAllocations ? GC.GetAllocatedBytesForCurrentThread() : 0;
-                    _length = _handler.Handle(_buffer, _length);
-                    if (ReportAllocations) ReportAllocated(GC.GetAllocatedBytesForCurrentThread() - before);
-                    ReportHandlerStatus();
-                    Enter(DaemonState.Replying);
-                    break;
-
-                case DaemonState.Replying:
-                    ChannelResult sent = _channel.Send(_buffer.AsSpan(0, _length));
-                    if (sent.Event != ChannelEvent.Ok)
-                    {
-                        _log.Err("write failed; error: " + Errno.Describe(sent.Errno));
-                        Enter(DaemonState.Reopening);
-                        break;
-                    }
-                    Served++;
-                    _failedReopens = 0;
-                    Enter(DaemonState.Ready);
-                    break;
-
-                case DaemonState.Reopening:
-                    _handler.OnReset(ResetReason.Reopen);
-                    _channel.Close();
-                    _notify?.Status("reopening " + _channel.Description + " after an error");
-                    if (!Backoff()) { Enter(DaemonState.Dying); break; }
-                    Enter(DaemonState.Connecting);
-                    break;
-
-                case DaemonState.Dying:
-                    // Undo first (VSS thaws): telling systemd may wait briefly for room.
-                    _handler.OnReset(ResetReason.Shutdown);
-                    _channel.Close();
-                    // An absent device keeps its "not started: ..." status.
-                    _notify?.Stopping(_stop.Requested ? "stopping on " + (_stop.Cause ?? "request")
-                                      : _exitCode != 0 ? "stopping after an error" : null);
-                    if (_stop.Requested) _log.Info("stopping on " + (_stop.Cause ?? "request"));
-                    _log.Flush();
-                    return _exitCode;
-            }
+    /// <summary>The one piece of I/O of <paramref name="state"/>.</summary>
+    LoopEvent Perform(DaemonState state)
+    {
+        switch (state)
+        {
+            case DaemonState.Connecting:
+                return _stop.Requested ? LoopEvent.Stop : Connect();
+            case DaemonState.Registering:
+            case DaemonState.Ready:
+                return WaitAndReceive();
+            case DaemonState.Busy:
+                long before = ReportAllocations ? GC.GetAllocatedBytesForCurrentThread() : 0;
+                _length = _handler.Handle(_buffer, _length);
+                if (ReportAllocations && GC.GetAllocatedBytesForCurrentThread() - before is long bytes and > 0)
+                    _log.Info("bench: request " + (Served + 1) + " allocated " + bytes + " bytes");
+                ReportHandlerStatus();
+                return LoopEvent.Handled;
+            case DaemonState.Replying:
+                ChannelResult sent = _channel.Send(_buffer.AsSpan(0, _length));
+                if (sent.Event == ChannelEvent.Ok) return LoopEvent.Sent;
+                _log.Err("write failed; error: " + Errno.Describe(sent.Errno));
+                return LoopEvent.SendFailed;
+            default: // Reopening
+                _handler.OnReset(ResetReason.Reopen);
+                _channel.Close();
+                _notify?.Status("reopening " + _channel.Description + " after an error");
+                return Backoff() ? LoopEvent.BackoffDone : LoopEvent.Stop;
         }
     }
 
-    void ReportAllocated(long bytes)
+    /// <summary>The side effects the transition asked for.</summary>
+    void Apply(DaemonState from, LoopEvent e, in LoopStep step)
     {
-        if (bytes > 0) _log.Info("bench: request " + (Served + 1) + " allocated " + bytes + " bytes");
+        if (e == LoopEvent.Opened) _registered = false;
+        if ((step.Actions & LoopAction.Registered) != 0)
+        {
+            _registered = true;
+            _handler.OnRegistered(_version);
+            // Right after the reply was read: the kernel now routes host requests to us.
+            _idleStatus = "registered, protocol " + (_version.Length > 0 ? _version : "?");
+            _notify?.Ready(_handler.Status ?? _idleStatus);
+        }
+        if ((step.Actions & LoopAction.RunTimer) != 0)
+        {
+            _handler.OnTimer();
+            ReportHandlerStatus();
+        }
+        if ((step.Actions & LoopAction.Pause) != 0) StopWait.Sleep(PollRetryMs, _stop.Fd);
+        if ((step.Actions & LoopAction.Answered) != 0)
+        {
+            Served++;
+            _failedReopens = 0;
+        }
+        if ((step.Actions & LoopAction.Impossible) != 0)
+            _log.Err("internal error: event " + e + " in state " + from);
+        if (step.Next == DaemonState.Registering && from == DaemonState.Connecting)
+            _notify?.Status("registering with " + _channel.Description);
     }
 
-    void Enter(DaemonState next)
+    int Leave(int exitCode)
     {
-        State = next;
-        StateChanged?.Invoke(next);
+        // Undo first (VSS thaws): telling systemd may wait briefly for room.
+        _handler.OnReset(ResetReason.Shutdown);
+        _channel.Close();
+        // An absent device keeps its "not started: ..." status.
+        _notify?.Stopping(_stop.Requested ? "stopping on " + (_stop.Cause ?? "request")
+                          : exitCode != 0 ? "stopping after an error" : null);
+        if (_stop.Requested) _log.Info("stopping on " + (_stop.Cause ?? "request"));
+        _log.Flush();
+        return exitCode;
     }
 
-    bool Connect()
+    LoopEvent Connect()
     {
-        if (_stop.Requested) return false;
         ChannelResult r = _channel.Open();
-        if (r.Event != ChannelEvent.Ok) _exitCode = 1;
         switch (r.Event)
         {
             case ChannelEvent.Ok:
                 _everOpened = true;
-                return true;
+                return LoopEvent.Opened;
             case ChannelEvent.NotFound when !_everOpened:
                 // No such service on this machine (a confidential VM has no KVP channel, fcopy
                 // is off with "Guest services"): one line and exit 0, so that Restart=on-failure
                 // does not retry; udev starts us again if the device appears. READY=1 first:
                 // a Type=notify unit whose process exits 0 without it fails ("protocol").
-                _exitCode = 0;
                 string why = r.Detail is { } detail && !detail.StartsWith("open ", StringComparison.Ordinal) ? detail : "no " + _channel.Description;
                 _log.Info(why + ": nothing to serve on this machine; exiting");
                 _notify?.Ready("not started: " + why);
-                return false;
+                return LoopEvent.DeviceAbsent;
             case ChannelEvent.Busy:
                 _log.Err("open " + _channel.Description + " failed; error: " + Errno.Describe(r.Errno)
                          + " (another daemon already holds the device)");
-                return false;
+                return LoopEvent.OpenBusy;
+            case ChannelEvent.RegistrationFailed:
+                _log.Err("registration to kernel failed; error: " + Errno.Describe(r.Errno));
+                return LoopEvent.OpenFailed;
             default:
-                if (r.Detail == "registration")
-                    _log.Err("registration to kernel failed; error: " + Errno.Describe(r.Errno));
-                else if (r.Detail is { } d && !d.StartsWith("open ", StringComparison.Ordinal))
+                if (r.Detail is { } d && !d.StartsWith("open ", StringComparison.Ordinal))
                     _log.Err(d + "; error: " + Errno.Describe(r.Errno));
                 else
                     _log.Err("open " + _channel.Description + " failed; error: " + Errno.Describe(r.Errno));
-                return false;
+                return LoopEvent.OpenFailed;
         }
     }
 
-    DaemonState WaitAndReceive()
+    LoopEvent WaitAndReceive()
     {
         int due = _handler.TimerDueMs();
         if (BlockingReads && due < 0 && _channel.ReceiveBlocks && _stop.InterruptsReads) return ReceiveBlocking();
-        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[2];
-        fds[0].fd = _channel.PollFd;
-        fds[0].events = Interop.POLLIN;
-        fds[1].fd = _stop.Fd;
-        fds[1].events = Interop.POLLIN;
-        SysResult polled = Posix.Poll(fds, due);
+        SysResult polled = Posix.PollReadable(_channel.PollFd, _stop.Fd, due, out bool channelReady, out bool stopReady);
         if (!polled.Ok)
         {
-            _log.Err("poll failed; error: " + Errno.Describe(polled.Error));
-            if (polled.Error != Errno.EINVAL) return State;
-            _exitCode = 1;
-            return DaemonState.Dying;
+            // EINVAL: the descriptors themselves are wrong; anything else may pass, so wait and
+            // retry, logging the first of a run only.
+            if (polled.Error == Errno.EINVAL || _failedPolls++ == 0)
+                _log.Err("poll failed; error: " + Errno.Describe(polled.Error));
+            return polled.Error == Errno.EINVAL ? LoopEvent.PollUnusable : LoopEvent.PollFailed;
         }
-        if (_stop.Requested || fds[1].revents != 0) return DaemonState.Dying;
-        if (polled.Value == 0)
-        {
-            _handler.OnTimer();
-            ReportHandlerStatus();
-            return State;
-        }
-
+        _failedPolls = 0;
+        if (_stop.Requested || stopReady) return LoopEvent.Stop;
+        if (!channelReady) return LoopEvent.TimerDue;
         return Received(_channel.Receive(_buffer));
     }
 
-    DaemonState ReceiveBlocking()
+    LoopEvent ReceiveBlocking()
     {
         _stop.BeginRead();
         if (_stop.Requested)
         {
             _stop.EndRead();
-            return DaemonState.Dying;
+            return LoopEvent.Stop;
         }
         ChannelResult r = _channel.Receive(_buffer);
         _stop.EndRead();
         // As with poll, a stop wins over a message read with it: the kernel fails that
         // transaction when the device closes.
-        return _stop.Requested ? DaemonState.Dying : Received(r);
+        return _stop.Requested ? LoopEvent.Stop : Received(r);
     }
 
-    DaemonState Received(in ChannelResult r)
+    LoopEvent Received(in ChannelResult r)
     {
         switch (r.Event)
         {
             case ChannelEvent.Registered:
-                _handler.OnRegistered(r.Detail ?? "");
-                // Right after the reply was read: the kernel now routes host requests to us.
-                _idleStatus = "registered, protocol " + (r.Detail ?? "?");
-                _notify?.Ready(_handler.Status ?? _idleStatus);
-                return DaemonState.Ready;
-            case ChannelEvent.HandshakeRejected:
-                _log.Err("invalid version negotiation");
-                _exitCode = 1;
-                return DaemonState.Dying;
+                _version = r.Detail ?? "";
+                return LoopEvent.RegistrationReply;
             case ChannelEvent.Nothing:
-                return State;
+                return LoopEvent.Idle;
             case ChannelEvent.Ok:
                 _length = r.Length;
-                return DaemonState.Busy;
+                return State == DaemonState.Registering && _channel.Registration is { } registration
+                    ? Classify(registration)
+                    : LoopEvent.Request;
             default:
                 // EAGAIN: woken without a message; EINTR: a signal that was not a stop.
-                if (r.Errno == Errno.EAGAIN || r.Errno == Errno.EINTR) return State;
+                if (r.Errno == Errno.EAGAIN || r.Errno == Errno.EINTR) return LoopEvent.Idle;
                 _log.Err("read failed; error: " + Errno.Describe(r.Errno));
-                return DaemonState.Reopening;
+                return LoopEvent.ReadFailed;
+        }
+    }
+
+    /// <summary>While registering, the registration says whether a message is the kernel's reply.</summary>
+    LoopEvent Classify(IRegistration registration)
+    {
+        switch (registration.Check(_buffer.AsSpan(0, _length), out string version))
+        {
+            case HandshakeOutcome.Accepted:
+                _version = version;
+                return LoopEvent.RegistrationReply;
+            case HandshakeOutcome.Rejected:
+                _log.Err("invalid version negotiation");
+                return LoopEvent.HandshakeRejected;
+            default:
+                return LoopEvent.Request;
         }
     }
 
@@ -247,11 +268,7 @@ public sealed class ServiceLoop
     {
         int delay = _failedReopens == 0 ? 0 : Math.Min(MaxBackoffMs, 50 << Math.Min(_failedReopens, 6));
         _failedReopens++;
-        if (delay == 0) return !_stop.Requested;
-        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[1];
-        fds[0].fd = _stop.Fd;
-        fds[0].events = Interop.POLLIN;
-        Posix.Poll(fds, delay);
+        if (delay > 0) StopWait.Sleep(delay, _stop.Fd);
         return !_stop.Requested;
     }
 }

@@ -138,6 +138,22 @@ public static unsafe class Posix
         }
     }
 
+    /// <summary>Waits until <paramref name="a"/> or <paramref name="b"/> is readable, or the
+    /// timeout (-1: none) passes. A descriptor below 0 is not watched. An error or hang-up on a
+    /// descriptor counts as readable: the read that follows reports it.</summary>
+    public static SysResult PollReadable(int a, int b, int timeoutMs, out bool aReady, out bool bReady)
+    {
+        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[2];
+        fds[0].fd = a;
+        fds[0].events = Interop.POLLIN;
+        fds[1].fd = b;
+        fds[1].events = Interop.POLLIN;
+        SysResult r = Poll(fds, timeoutMs);
+        aReady = r.Ok && fds[0].revents != 0;
+        bReady = r.Ok && fds[1].revents != 0;
+        return r;
+    }
+
     public static SysResult Mkdir(string path, uint mode)
     {
         byte[] p = NativeString.Utf8z(path);

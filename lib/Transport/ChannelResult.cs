@@ -15,6 +15,8 @@ public enum ChannelEvent
     NotFound,
     /// <summary>The kernel answered the registration with something we do not understand.</summary>
     HandshakeRejected,
+    /// <summary>The device opened but the registration could not be written.</summary>
+    RegistrationFailed,
     /// <summary>A system call failed; <see cref="ChannelResult.Errno"/> says why.</summary>
     Failed,
 }

@@ -21,7 +21,7 @@ public sealed class CharDeviceChannel : IHostChannel
     }
 
     public string Description => _path;
-    public bool InHandshake { get; private set; }
+    public IRegistration Registration => _registration;
     public int PollFd => _fd is null ? -1 : _fd.Fd;
     public bool ReceiveBlocks => true;
 
@@ -47,9 +47,8 @@ public sealed class CharDeviceChannel : IHostChannel
         if (!r.Ok || r.Value != request.Length)
         {
             Close();
-            return ChannelResult.Failed(r.Ok ? Errno.EIO : r.Error, "registration");
+            return new ChannelResult(ChannelEvent.RegistrationFailed, 0, r.Ok ? Errno.EIO : r.Error);
         }
-        InHandshake = true;
         return ChannelResult.Ok();
     }
 
@@ -59,17 +58,6 @@ public sealed class CharDeviceChannel : IHostChannel
         SysResult r = Posix.ReadOnce(_fd, buffer);
         if (!r.Ok) return ChannelResult.Failed(r.Error, "read");
         int length = (int)r.Value;
-        if (InHandshake)
-        {
-            switch (_registration.Check(buffer[..length], out string version))
-            {
-                case HandshakeOutcome.Accepted:
-                    InHandshake = false;
-                    return new ChannelResult(ChannelEvent.Registered, length, 0, version);
-                case HandshakeOutcome.Rejected:
-                    return new ChannelResult(ChannelEvent.HandshakeRejected, length, 0, "invalid version negotiation");
-            }
-        }
         return ChannelResult.Ok(length);
     }
 
@@ -86,7 +74,6 @@ public sealed class CharDeviceChannel : IHostChannel
     {
         _fd?.Dispose();
         _fd = null;
-        InHandshake = false;
     }
 
     public void Dispose() => Close();

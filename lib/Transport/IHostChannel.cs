@@ -16,8 +16,10 @@ public interface IHostChannel : IDisposable
     /// <summary>Opens the transport and starts the version handshake (writes the registration).</summary>
     ChannelResult Open();
 
-    /// <summary>True between <see cref="Open"/> and reading the kernel's registration reply.</summary>
-    bool InHandshake { get; }
+    /// <summary>How the kernel answers this channel's registration, for the loop to recognise the
+    /// reply; null when the transport negotiates by itself (the uio ring) and reports
+    /// <see cref="ChannelEvent.Registered"/> from <see cref="Receive"/>.</summary>
+    IRegistration? Registration { get; }
 
     /// <summary>Descriptor that polls readable when <see cref="Receive"/> has something; -1 when closed.</summary>
     int PollFd { get; }
@@ -26,8 +28,8 @@ public interface IHostChannel : IDisposable
     /// ends it with EINTR (the char devices): the loop can read without a poll first.</summary>
     bool ReceiveBlocks => false;
 
-    /// <summary>Reads one message. During the handshake the kernel's reply yields
-    /// <see cref="ChannelEvent.Registered"/> with the version in Detail.</summary>
+    /// <summary>Reads one message. Over the char devices this is any message, the registration
+    /// reply included; the loop tells them apart with <see cref="Registration"/>.</summary>
     ChannelResult Receive(Span<byte> buffer);
 
     /// <summary>Writes one reply for the request last received.</summary>

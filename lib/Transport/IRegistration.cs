@@ -16,15 +16,12 @@ public enum HandshakeOutcome
 /// <summary>A service's version handshake over its char device (docs/protocol.md §2.1).</summary>
 public interface IRegistration
 {
-    /// <summary>Largest message this service's kernel side sends; reads use a buffer this large.</summary>
-    int MaxMessageSize { get; }
-
     /// <summary>Bytes of the registration write.</summary>
     int RequestSize { get; }
 
     /// <summary>Fills the registration message (buffer is zeroed and RequestSize long).</summary>
     void WriteRequest(Span<byte> request);
 
-    /// <summary>Classifies the first message read after registering.</summary>
+    /// <summary>Classifies a message read while the registration is outstanding.</summary>
     HandshakeOutcome Check(ReadOnlySpan<byte> message, out string version);
 }

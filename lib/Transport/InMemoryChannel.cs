@@ -26,7 +26,7 @@ public sealed unsafe class InMemoryChannel : IHostChannel
     }
 
     public string Description => "in-memory";
-    public bool InHandshake { get; private set; }
+    public IRegistration Registration => _registration;
     public int PollFd => _readFd;
     public bool IsOpen => _readFd >= 0;
 
@@ -70,7 +70,6 @@ public sealed unsafe class InMemoryChannel : IHostChannel
         var request = new byte[_registration.RequestSize];
         _registration.WriteRequest(request);
         Registrations.Add(request);
-        InHandshake = true;
         // The kernel queues its reply ahead of any host request.
         var pending = new List<byte[]>(_toDaemon);
         _toDaemon.Clear();
@@ -90,17 +89,6 @@ public sealed unsafe class InMemoryChannel : IHostChannel
         _toDaemon.Dequeue();
         if (_toDaemon.Count > 0) Wake();
         m.CopyTo(buffer);
-        if (InHandshake)
-        {
-            switch (_registration.Check(m, out string version))
-            {
-                case HandshakeOutcome.Accepted:
-                    InHandshake = false;
-                    return new ChannelResult(ChannelEvent.Registered, m.Length, 0, version);
-                case HandshakeOutcome.Rejected:
-                    return new ChannelResult(ChannelEvent.HandshakeRejected, m.Length);
-            }
-        }
         return ChannelResult.Ok(m.Length);
     }
 
@@ -132,7 +120,6 @@ public sealed unsafe class InMemoryChannel : IHostChannel
     {
         if (_readFd >= 0) { LibC.close(_readFd); LibC.close(_writeFd); }
         _readFd = _writeFd = -1;
-        InHandshake = false;
         _toDaemon.Clear();   // like the kernel: unread messages are discarded on release
     }
 

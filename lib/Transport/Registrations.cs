@@ -9,7 +9,6 @@ namespace HvDaemons.Transport;
 /// <summary>KVP: a full hv_kvp_msg with op REGISTER1; the kernel echoes a full message carrying "3.1".</summary>
 public sealed class KvpRegistration : IRegistration
 {
-    public int MaxMessageSize => KvpLayout.MessageSize;
     public int RequestSize => KvpLayout.MessageSize;
 
     public void WriteRequest(Span<byte> request) => request[KvpLayout.Operation] = KvpOp.Register1;
@@ -28,7 +27,6 @@ public sealed class KvpRegistration : IRegistration
 /// <summary>VSS: 12 bytes with op REGISTER1; the kernel answers with a bare u32 (129).</summary>
 public sealed class VssRegistration : IRegistration
 {
-    public int MaxMessageSize => VssLayout.MessageSize;
     public int RequestSize => VssLayout.MessageSize;
 
     public void WriteRequest(Span<byte> request) => request[VssLayout.Operation] = VssOp.Register1;
@@ -45,7 +43,6 @@ public sealed class VssRegistration : IRegistration
 /// <summary>FCOPY char device: a 4-byte int 1; the kernel answers with a bare u32 (1).</summary>
 public sealed class FcopyRegistration : IRegistration
 {
-    public int MaxMessageSize => FcopyLayout.MaxMessageSize;
     public int RequestSize => FcopyLayout.ReplySize;
 
     public void WriteRequest(Span<byte> request)

@@ -49,9 +49,11 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     }
 
     public string Description => _device?.Description ?? "uio fcopy device";
+    /// <summary>None: the ring negotiates with the host itself and reports Registered.</summary>
+    public IRegistration? Registration => null;
     /// <summary>From Open until the host's first IC negotiation is agreed: the ring's
     /// counterpart of the char device's registration reply.</summary>
-    public bool InHandshake { get; private set; }
+    bool InHandshake { get; set; }
     public int PollFd => _epoll;
 
     /// <summary>Names in START arrive as the host sent them: UTF-16LE.</summary>

@@ -161,9 +161,13 @@ public sealed class RingLayoutOracleTests : IDisposable
         uint rxEnd = (uint)(negotiationLength + 8 + request.Length + 8);
         Assert.Equal(rxEnd, Word(host, ring + RingWriteIndex));
         Assert.Equal(rxEnd, Word(host, ring + RingReadIndex));
-        // The idle daemon unmasks RX once it has answered; the host may read the reply first.
-        Assert.True(System.Threading.SpinWait.SpinUntil(() => Word(host, ring + RingInterruptMask) == 0, TimeSpan.FromSeconds(5)),
-                    "the idle daemon never unmasked RX");
+        // The idle daemon unmasks RX once it has answered (its doorbell, or its own write to the
+        // mask); the host may read the reply before either has happened.
+        Assert.True(System.Threading.SpinWait.SpinUntil(() =>
+        {
+            host.ApplyDaemonWrites();
+            return Word(host, ring + RingInterruptMask) == 0;
+        }, TimeSpan.FromSeconds(5)), "the idle daemon never unmasked RX");
         // The second packet's trailer: the write index it started at, in the upper half.
         ulong trailer = U.ReadUInt64LittleEndian(Bytes(host, ring + RingBuffer + (int)rxEnd - 8, 8));
         Assert.Equal((ulong)(negotiationLength + 8) << 32, trailer);

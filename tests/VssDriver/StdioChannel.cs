@@ -19,7 +19,9 @@ sealed unsafe class StdioChannel : IHostChannel
     bool _eof;
 
     public string Description => "stdio";
-    public bool InHandshake { get; private set; }
+    /// <summary>None: this stand-in answers the registration itself.</summary>
+    public IRegistration? Registration => null;
+    bool InHandshake { get; set; }
     public int PollFd => InHandshake ? _wakeRead : 0;
 
     public ChannelResult Open()

@@ -58,6 +58,9 @@ public sealed unsafe class UioRingHost : IDisposable
     public NameEncoding Encoding => NameEncoding.Utf16Le;
     public MaskSemantics Semantics => _irq.Semantics;
     public int Doorbells => _irq.Doorbells;
+    /// <summary>The simulated driver takes the daemon's irq-control writes (unmask, doorbell)
+    /// now; otherwise it does when the host next sends.</summary>
+    public void ApplyDaemonWrites() => _irq.Poll();
     /// <summary>Interrupts delivered to the daemon so far.</summary>
     public int Interrupts => _irq.Interrupts;
     /// <summary>The raw rings (TX 0, RX 1), for layout checks.</summary>
