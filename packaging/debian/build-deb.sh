@@ -52,6 +52,10 @@ sed -e "s|@version@|$version|" -e "s|@arch@|$arch|" -e "s|@maintainer@|$maintain
     -e "s|@size@|$size|" -e "s|@depends@|$depends|" -e "s|@homepage@|$homepage|" \
     packaging/debian/control.in >"$root/DEBIAN/control"
 for s in postinst prerm postrm; do install -m 0755 "packaging/debian/$s" "$root/DEBIAN/$s"; done
+# Everything under /etc (the commented vss.conf) is the administrator's once installed: as
+# conffiles, dpkg keeps their edits on upgrade and asks before replacing them.
+(cd "$root" && find etc -type f -printf '/%p\n' 2>/dev/null | sort) >"$root/DEBIAN/conffiles"
+if [ -s "$root/DEBIAN/conffiles" ]; then chmod 0644 "$root/DEBIAN/conffiles"; else rm -f "$root/DEBIAN/conffiles"; fi
 (cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\n' | sort | xargs -r md5sum) >"$root/DEBIAN/md5sums"
 chmod 0644 "$root/DEBIAN/md5sums" "$root/DEBIAN/control"
 

@@ -20,7 +20,7 @@ public sealed class DistroPackageTests
         "/usr/lib/systemd/system/hv_fcopy_daemon.service", "/usr/lib/systemd/system/hv_fcopy_uio_daemon.service",
         "/usr/lib/systemd/system/hypervkvpd.service", "/usr/lib/systemd/system/hv-kvp-daemon.service",
         "/usr/lib/systemd/system/hypervvssd.service", "/usr/lib/systemd/system/hv-fcopy-daemon.service",
-        "/usr/lib/udev/rules.d/70-hv-daemons.rules",
+        "/usr/lib/udev/rules.d/70-hv-daemons.rules", "/usr/libexec/hv_fcopy_uio_bind", "/etc/hyperv/vss.conf",
     ];
 
     static string Deb()
@@ -44,6 +44,8 @@ public sealed class DistroPackageTests
         Assert.Matches(@"^libc6 \(>= 2\.\d+\)", Tool.Run("dpkg-deb", "-f", deb, "Depends").Stdout.Trim());
         foreach (string field in new[] { "Conflicts", "Replaces", "Provides" })
             Assert.Equal("hyperv-daemons", Tool.Run("dpkg-deb", "-f", deb, field).Stdout.Trim());
+        // An administrator's vss.conf survives upgrades: dpkg treats it as a conffile.
+        Assert.Equal("/etc/hyperv/vss.conf", Tool.Run("dpkg-deb", "-I", deb, "conffiles").Stdout.Trim());
     }
 
     [SkippableFact]
@@ -103,6 +105,7 @@ public sealed class DistroPackageTests
         foreach (string f in PackagedFiles) Assert.Contains(f, files);
         Assert.Contains(Tool.Run("rpm", "-qp", "--provides", rpm).Stdout.Split('\n'), l => l.StartsWith("hyperv-daemons = "));
         Assert.Contains(Tool.Run("rpm", "-qp", "--obsoletes", rpm).Stdout.Split('\n'), l => l.StartsWith("hyperv-daemons < "));
+        Assert.Contains("/etc/hyperv/vss.conf", Tool.Run("rpm", "-qcp", rpm).Stdout.Split('\n'));
         string scripts = Tool.Run("rpm", "-qp", "--scripts", rpm).Stdout;
         Assert.Contains("daemon-reload", scripts);
         Assert.Contains("udevadm trigger", scripts);
