@@ -72,26 +72,18 @@ public static unsafe class ChildProcess
     static bool Drain(FileDescriptor fd, MemoryStream output, long deadline, int stopFd, ref bool stopped)
     {
         Span<byte> buf = stackalloc byte[4096];
-        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[2];
-        int count = stopFd >= 0 ? 2 : 1;
         while (true)
         {
             long left = deadline - Environment.TickCount64;
             if (left <= 0) return false;
-            fds[0].fd = fd.Fd;
-            fds[0].events = Interop.POLLIN;
-            fds[0].revents = 0;
-            fds[1].fd = stopFd;
-            fds[1].events = Interop.POLLIN;
-            fds[1].revents = 0;
-            SysResult p = Posix.Poll(fds[..count], (int)Math.Min(left, int.MaxValue));
+            SysResult p = Posix.PollReadable(fd.Fd, stopFd, (int)Math.Min(left, int.MaxValue), out bool readable, out bool stop);
             if (!p.Ok) return false;
-            if (count == 2 && fds[1].revents != 0)
+            if (stop)
             {
                 stopped = true;
                 return false;
             }
-            if (p.Value == 0) continue;
+            if (!readable) continue;
             SysResult r = Posix.Read(fd, buf);
             if (!r.Ok || r.Value == 0) return true;
             if (output.Length < MaxOutput) output.Write(buf[..(int)r.Value]);

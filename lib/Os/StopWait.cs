@@ -17,11 +17,8 @@ public static class StopWait
             if (milliseconds > 0) System.Threading.Thread.Sleep(milliseconds);
             return true;
         }
-        Span<Interop.pollfd> fds = stackalloc Interop.pollfd[1];
-        fds[0].fd = stopFd;
-        fds[0].events = Interop.POLLIN;
-        SysResult r = Posix.Poll(fds, Math.Max(0, milliseconds));
-        return !(r.Ok && r.Value > 0);
+        SysResult r = Posix.PollReadable(stopFd, -1, Math.Max(0, milliseconds), out bool stopped, out _);
+        return !(r.Ok && stopped);
     }
 
     /// <summary>True once a stop was requested on <paramref name="stopFd"/>.</summary>
