@@ -27,6 +27,13 @@ for trx in "$results"/*.trx; do
     skipped=$((skipped + $(get notExecuted)))
 done
 
+# Name every failed test next to the closing line, where a CI excerpt still shows it.
+for trx in "$results"/*.trx; do
+    [ -e "$trx" ] || continue
+    grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$trx" |
+        sed -n 's/.* testName="\([^"]*\)".*/FAILED: \1/p'
+done
+
 if [ -s "$skips" ]; then
     echo "Skipped black-box tests:"
     sed 's/^/  /' "$skips"
