@@ -123,7 +123,7 @@ public sealed class SetIfconfigTests
     public void Networkd_gets_a_network_file_matched_by_name_and_a_reconfigure()
     {
         using var s = new ScriptSandbox();
-        s.SeedDirectory("/run/systemd/netif/links").Stub("networkctl");
+        s.SeedDirectory("/run/systemd/netif/links").Stub("networkctl").Stub("systemctl");
 
         Run(s);
 
@@ -137,19 +137,26 @@ public sealed class SetIfconfigTests
             Address=10.0.0.5/24
             Address=10.0.0.6/16
             Address={V6}/64
-            Gateway=10.0.0.1
             DNS=8.8.8.8
             DNS={V6Dns}
 
+            [Route]
+            Gateway=10.0.0.1
+            Metric=100
+
+            [Route]
+            Gateway=10.0.0.2
+            Metric=200
+
             """, s.Result("/etc/systemd/network/10-hyperv-eth0.network"));
-        Assert.Equal(["networkctl reload", "networkctl reconfigure eth0"], s.Calls);
+        Assert.Equal(["systemctl is-active --quiet systemd-networkd.service", "networkctl reload", "networkctl reconfigure eth0"], s.Calls);
     }
 
     [SkippableFact]
     public void Networkd_with_dhcp_and_no_addresses()
     {
         using var s = new ScriptSandbox();
-        s.SeedDirectory("/run/systemd/netif/links").Stub("networkctl");
+        s.SeedDirectory("/run/systemd/netif/links").Stub("networkctl").Stub("systemctl");
 
         Run(s, "HWADDR=00:15:5D:01:02:03\nDEVICE=eth0\nBOOTPROTO=dhcp\n");
 

@@ -48,7 +48,7 @@ public sealed class BootedContainer : IDisposable
         var host = new SimHost();
         var spec = new SandboxSpec(Command.Find("systemd-nspawn")!,
             "--boot", "--register=no", "--keep-unit", "--private-network", "--console=pipe",
-            "--machine=hvd-" + release.Codename, "--directory=" + root, "--bind=/dev/vmbus");
+            "--machine=hvd-" + release.Name, "--directory=" + root, "--bind=/dev/vmbus");
         // The daemons run inside the container, not in the sandbox: no work dirs of ours there.
         spec.Mounts.Clear();
         // nspawn keeps per-machine state below /run/systemd/nspawn: keep it in the namespace.

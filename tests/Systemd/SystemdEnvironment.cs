@@ -11,7 +11,7 @@ namespace HvDaemons.Systemd;
 /// <summary>
 /// What these tests need from the machine: root with FUSE and namespaces, debootstrap and
 /// systemd-nspawn (Debian packages debootstrap, systemd-container; .ci/run installs them),
-/// the x64 builds in out/linux-x64 and out/linux-x64-static. Outside CI a missing piece skips visibly (a line starting
+/// the x64 build the release takes (out/linux-x64, or out/linux-x64-static). Outside CI a missing piece skips visibly (a line starting
 /// SYSTEMD-SKIPPED, also appended to out/blackbox-skipped.txt, which tests/run.sh lists);
 /// under CI=true it fails.
 /// </summary>
@@ -27,16 +27,15 @@ public static class SystemdEnvironment
     public static bool InCi => Environment.GetEnvironmentVariable("CI") == "true";
 
     /// <summary>Why containers cannot run here, or null.</summary>
-    public static string? WhyUnavailable()
+    public static string? WhyUnavailable(DebianRelease release)
     {
         if (SandboxSupport.WhyUnavailable() is string why) return why;
         foreach (var (tool, package) in new[] { ("debootstrap", "debootstrap"), ("systemd-nspawn", "systemd-container"),
                                                 ("nsenter", "util-linux"), ("make", "make") })
             if (Command.Find(tool) is null) return tool + " is missing (apt-get install " + package + ")";
-        foreach (DebianRelease r in DebianRelease.All)
-            foreach (string d in new[] { "hv_kvp_daemon", "hv_vss_daemon", "hv_fcopy_daemon", "hv_kvp_client" })
-                if (!File.Exists(Path.Combine(BinDir(r), d)))
-                    return Path.Combine(BinDir(r), d) + " is missing (run make build" + (r.Static ? " STATIC=1" : "") + ")";
+        foreach (string d in new[] { "hv_kvp_daemon", "hv_vss_daemon", "hv_fcopy_daemon", "hv_kvp_client" })
+            if (!File.Exists(Path.Combine(BinDir(release), d)))
+                return Path.Combine(BinDir(release), d) + " is missing (run make build" + (release.Static ? " STATIC=1" : "") + ")";
         return null;
     }
 

@@ -36,7 +36,8 @@ public class SetIpInfoTests
         "address1=10.0.0.5/24\n" +
         "address2=10.0.0.6/16\n" +
         "method=manual\n" +
-        "gateway=10.0.0.1,10.0.0.2\n" +
+        "gateway=10.0.0.1\n" +
+        "route1=0.0.0.0/0,10.0.0.2,200\n" +
         "dns=8.8.8.8\n" +
         "\n[ipv6]\n" +
         "address1=2001:db8::5/64\n" +
