@@ -22,11 +22,12 @@ public sealed record DebianRelease(string Codename, int SystemdVersion, bool Sta
 
     /// <summary>Bookworm with every network stack hv_set_ifconfig knows on Debian (tests/Systemd/Network):
     /// NetworkManager (polkitd needs a logind: libpam-systemd), netplan, ifupdown, systemd-networkd
-    /// (in systemd), iproute2 for reading the kernel back, dnsmasq-base as the DHCP server.</summary>
+    /// (in systemd), and what ifupdown needs for DHCP and DNS (isc-dhcp-client, resolvconf); iproute2
+    /// for reading the kernel back, dnsmasq-base as the host side's DHCP server.</summary>
     public static readonly DebianRelease BookwormNetwork = Bookworm with
     {
         Name = "bookworm-net",
-        Packages = "systemd,systemd-sysv,dbus,libpam-systemd,iproute2,network-manager,netplan.io,ifupdown,dnsmasq-base",
+        Packages = "systemd,systemd-sysv,dbus,libpam-systemd,iproute2,network-manager,netplan.io,ifupdown,isc-dhcp-client,resolvconf,dnsmasq-base",
     };
 
     public static DebianRelease Named(string name) => Array.Find(All, r => r.Name == name)

@@ -56,7 +56,12 @@ public sealed class NetworkGuest
                 "echo '" + AdapterGuid + "' > " + SysClassNet + "/" + Interface + "/device/device_id",
                 "mkdir -p /run/systemd/system/hv_kvp_daemon.service.d",
                 "printf '[Service]\\nEnvironment=HV_KVP_SYS_CLASS_NET=" + SysClassNet + "\\n' > /run/systemd/system/hv_kvp_daemon.service.d/hvd-net.conf",
-                "systemctl daemon-reload");
+                "systemctl daemon-reload",
+                // A container has no udev (its /sys is read-only): `netplan apply` ends in
+                // `udevadm trigger`, which fails there. The one change for the container, as
+                // DebianRoot's BindsTo= removal: trigger and settle do nothing, found first on PATH.
+                "printf '#!/bin/sh\\ncase $1 in trigger|settle) exit 0 ;; esac\\nexec /usr/bin/udevadm \"$@\"\\n' > /usr/local/bin/udevadm",
+                "chmod 755 /usr/local/bin/udevadm");
             UnitLifecycle.Started(c, DaemonUnit.Kvp);
             Prepared.Add(c, g);
             return g;

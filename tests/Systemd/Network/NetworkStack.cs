@@ -41,6 +41,8 @@ public sealed record NetworkStack(string Name, string[] Start)
             // take eth0 at its start: the test's NetworkManager leaves unknown devices alone.
             "mkdir -p /etc/NetworkManager/conf.d",
             "printf '[main]\\nno-auto-default=*\\n' > /etc/NetworkManager/conf.d/90-hvd-test.conf",
+            // No DNS servers from an earlier test: resolvconf's per-interface lists, or the file.
+            "if [ -d /run/resolvconf/interface ]; then rm -f /run/resolvconf/interface/*; resolvconf -u; else : > /etc/resolv.conf; fi",
             "ip addr flush dev " + ifc, "ip route flush dev " + ifc, "ip -6 route flush dev " + ifc,
             "ip link set " + ifc + " down",
         };

@@ -10,7 +10,8 @@ public static class StackDns
     public static List<string> Read(NetworkGuest g, NetworkStack stack)
     {
         if (stack == NetworkStack.NetworkManager)
-            return Words(g.Run(20, "nmcli", "-g", "IP4.DNS,IP6.DNS", "device", "show", NetworkGuest.Interface).Stdout.Replace('|', ' '));
+            // -g escapes an IPv6 address's colons: "2001\:db8\:1\:\:53".
+            return Words(g.Run(20, "nmcli", "-g", "IP4.DNS,IP6.DNS", "device", "show", NetworkGuest.Interface).Stdout.Replace('|', ' ').Replace("\\:", ":"));
         if (stack == NetworkStack.Networkd || stack == NetworkStack.Netplan)
         {
             // networkd's state file of the link: "DNS=192.0.2.53 2001:db8:1::53".
