@@ -15,7 +15,7 @@ namespace HvDaemons.Packaging;
 public sealed class ScriptSandbox : IDisposable
 {
     static readonly string[] BasicTools =
-        ["sh", "awk", "sed", "grep", "cat", "tr", "head", "tail", "mkdir", "chmod", "mv", "rm", "paste", "dirname", "sort", "env"];
+        ["sh", "awk", "sed", "grep", "cat", "tr", "head", "tail", "mkdir", "chmod", "mv", "rm", "paste", "dirname", "sort", "env", "mktemp", "cp"];
 
     readonly TempTree _tree = new("script");
 

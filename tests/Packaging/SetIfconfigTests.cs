@@ -76,6 +76,7 @@ public sealed class SetIfconfigTests
             address1=10.0.0.5/24
             address2=10.0.0.6/16
             gateway=10.0.0.1
+            route1=0.0.0.0/0,10.0.0.2,200
             dns=8.8.8.8;
 
             [ipv6]
@@ -109,6 +110,10 @@ public sealed class SetIfconfigTests
                   routes:
                     - to: default
                       via: "10.0.0.1"
+                      metric: 100
+                    - to: default
+                      via: "10.0.0.2"
+                      metric: 200
                   nameservers:
                     addresses:
                       - "8.8.8.8"
@@ -181,6 +186,8 @@ public sealed class SetIfconfigTests
                 gateway 10.0.0.1
             iface eth0 inet static
                 address 10.0.0.6/16
+                up ip route add default via 10.0.0.2 dev eth0 metric 200
+                down ip route del default via 10.0.0.2 dev eth0 metric 200 || true
                 dns-nameservers 8.8.8.8 {V6Dns}
             iface eth0 inet6 static
                 address {V6}/64
@@ -240,7 +247,9 @@ public sealed class SetIfconfigTests
             s.Stub("nmcli", NmRunning.Replace("\"connection up\") ;;", "\"connection up\") exit 4 ;;"));
             Run(s);
             Assert.Equal(1, s.ExitCode);
-            Assert.Contains("NetworkManager could not apply the configuration for eth0 (status 4)", s.Stderr);
+            Assert.Contains("NetworkManager could not apply the configuration for eth0: exit status 4", s.Stderr);
+            // Refused: no keyfile of ours left behind (there was none before).
+            Assert.Null(s.Result("/etc/NetworkManager/system-connections/hyperv-eth0.nmconnection"));
         }
         using (var s = new ScriptSandbox())
         {

@@ -34,6 +34,8 @@ public sealed record NetworkStack(string Name, string[] Start)
         {
             "ifdown --force " + ifc + " >/dev/null 2>&1 || true",
             "systemctl stop NetworkManager.service systemd-networkd.service systemd-networkd.socket",
+            // A test per variant starts a stack more often than StartLimitBurst= allows.
+            "systemctl reset-failed NetworkManager.service systemd-networkd.service",
             "rm -f /etc/NetworkManager/system-connections/hyperv-" + ifc + ".nmconnection /etc/systemd/network/10-hyperv-" + ifc + ".network" +
             " /etc/network/interfaces.d/hyperv-" + ifc + " /run/systemd/network/10-netplan-" + ifc + ".network",
             "rm -rf /etc/netplan /run/network/ifstate." + ifc,
