@@ -13,7 +13,8 @@ namespace HvDaemons.Systemd.Network;
 /// default route per family (a route present twice is listed twice), and whether an address is
 /// still tentative (IPv6 duplicate address detection).
 /// </summary>
-public sealed record KernelNet(List<string> Addresses, List<string> Gateways4, List<string> Gateways6, bool Tentative, string Raw)
+public sealed record KernelNet(List<string> Addresses, List<string> Gateways4, List<string> Gateways6, List<string> Defaults,
+                               bool Tentative, string Raw)
 {
     public static KernelNet Read(NetworkGuest g)
     {
@@ -34,7 +35,7 @@ public sealed record KernelNet(List<string> Addresses, List<string> Gateways4, L
                 tentative |= a.TryGetProperty("tentative", out JsonElement t) && t.ValueKind == JsonValueKind.True;
             }
         }
-        return new KernelNet(addresses, Defaults(r4.Stdout), Defaults(r6.Stdout), tentative, raw);
+        return new KernelNet(addresses, Gateways(r4.Stdout), Gateways(r6.Stdout), [.. Described(r4.Stdout), .. Described(r6.Stdout)], tentative, raw);
     }
 
     /// <summary>Polls until <paramref name="done"/> holds (and no address is tentative) or the time is up; the last reading.</summary>
@@ -49,13 +50,14 @@ public sealed record KernelNet(List<string> Addresses, List<string> Gateways4, L
         }
     }
 
-    static List<string> Defaults(string json)
-    {
-        var gateways = new List<string>();
-        foreach (JsonElement r in Array(json))
-            if (Text(r, "dst") == "default") gateways.Add(Text(r, "gateway") ?? "(no gateway)");
-        return gateways;
-    }
+    static List<string> Gateways(string json) =>
+        Array(json).Where(r => Text(r, "dst") == "default").Select(r => Text(r, "gateway") ?? "(no gateway)").ToList();
+
+    // "192.0.2.1 metric 100": which default route the kernel prefers (the lowest metric).
+    static List<string> Described(string json) =>
+        Array(json).Where(r => Text(r, "dst") == "default")
+                   .Select(r => (Text(r, "gateway") ?? "(no gateway)") + " metric " + (r.TryGetProperty("metric", out JsonElement m) ? m.GetInt32() : 0))
+                   .ToList();
 
     static JsonElement[] Array(string json)
     {
@@ -67,7 +69,7 @@ public sealed record KernelNet(List<string> Addresses, List<string> Gateways4, L
     static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     public override string ToString() =>
-        "addresses " + Join(Addresses) + ", default via " + Join(Gateways4.Concat(Gateways6).ToList());
+        "addresses " + Join(Addresses) + ", default via " + (Defaults.Count == 0 ? "none" : string.Join(", ", Defaults));
 
     static string Join(List<string> items) => items.Count == 0 ? "none" : string.Join(' ', items);
 }
