@@ -69,7 +69,10 @@ public sealed class LiveStackTests(ContainerFixture containers, ITestOutputHelpe
 
     void Inject(NetworkGuest g, NetworkStack s, IpVariant v)
     {
+        string since = "@" + g.Shell(10, "the container's clock", "date +%s.%N").Stdout.Trim();
         KvpReply set = g.Container.Host.Kvp.SetIpInfo(v.Info, SetWait);
+        // Which stack hv_set_ifconfig chose (NetworkManager installed, enabled and stopped must not be it).
+        string applied = g.Run(20, "journalctl", "--no-pager", "-o", "cat", "-t", "hv_set_ifconfig", "--since", since).Stdout.Trim();
         KernelNet k = KernelNet.WaitFor(g, v.HeldBy, Settle);
         List<string> dns = StackDns.Read(g, s);
         KvpReply get = g.Container.Host.Kvp.GetIpInfo(NetworkGuest.Mac, TimeSpan.FromSeconds(30));
@@ -79,6 +82,7 @@ public sealed class LiveStackTests(ContainerFixture containers, ITestOutputHelpe
         Record(line);
         string context = line + "\n" + k.Raw + "\n" + g.Journal();
         Assert.True(set.Ok, "SET_IP_INFO failed: " + context);
+        Assert.True(applied == s.Name + ": applied the host's configuration for eth0", "hv_set_ifconfig logged: " + applied + "\n" + context);
         Assert.True(v.HeldBy(k), "the kernel does not have the injected configuration: " + context);
         Assert.True(IpVariant.SameDns(v.Dns, dns), "DNS " + Join(dns) + " instead of " + Join(v.Dns.ToList()) + ": " + context);
         Assert.True(get.Ok && get.IpInfo is not null, "GET_IP_INFO: " + context);
