@@ -11,9 +11,9 @@ namespace HvDaemons.Systemd;
 /// <summary>
 /// What these tests need from the machine: root with FUSE and namespaces, debootstrap and
 /// systemd-nspawn (Debian packages debootstrap, systemd-container; .ci/run installs them),
-/// the x64 build the release takes (out/linux-x64, or out/linux-x64-static). Outside CI a missing piece skips visibly (a line starting
-/// SYSTEMD-SKIPPED, also appended to out/blackbox-skipped.txt, which tests/run.sh lists);
-/// under CI=true it fails.
+/// the x64 build the release takes (out/linux-x64, or out/linux-x64-static). Outside CI a missing
+/// piece skips visibly (a line starting SYSTEMD-SKIPPED, also appended to
+/// out/blackbox-skipped.txt, which tests/run.sh lists); under CI=true it fails.
 /// </summary>
 public static class SystemdEnvironment
 {
