@@ -69,8 +69,8 @@ public sealed class BootedContainer : IDisposable
                 if (state is "offline" or "") Thread.Sleep(200);
             } while (state is "offline" or "" && clock.Elapsed < TimeSpan.FromMinutes(1) && !sandbox.HasExited);
             if (state != "running" && state != "degraded")
-                throw new InvalidOperationException(release.Codename + " did not boot within a minute: " + up.Describe() + "\n" + sandbox.Describe());
-            Console.Error.WriteLine(release.Codename + " (systemd " + release.SystemdVersion + ") booted: " + state + " after " + clock.Elapsed.TotalSeconds.ToString("0.0") + " s");
+                throw new InvalidOperationException(release.Name + " did not boot within a minute: " + up.Describe() + "\n" + sandbox.Describe());
+            Console.Error.WriteLine(release.Name + " (systemd " + release.SystemdVersion + ") booted: " + state + " after " + clock.Elapsed.TotalSeconds.ToString("0.0") + " s");
             return container;
         }
         catch

@@ -50,6 +50,13 @@ public sealed record KernelNet(List<string> Addresses, List<string> Gateways4, L
         }
     }
 
+    /// <summary>The metric of the default route via <paramref name="gateway"/> (the first such), or -1.</summary>
+    public int Metric(string gateway)
+    {
+        string? line = Defaults.Find(d => d.StartsWith(gateway + " metric ", StringComparison.Ordinal));
+        return line is null ? -1 : int.Parse(line[(gateway.Length + " metric ".Length)..]);
+    }
+
     static List<string> Gateways(string json) =>
         Array(json).Where(r => Text(r, "dst") == "default").Select(r => Text(r, "gateway") ?? "(no gateway)").ToList();
 

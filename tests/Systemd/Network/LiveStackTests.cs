@@ -79,11 +79,15 @@ public sealed class LiveStackTests(ContainerFixture containers, ITestOutputHelpe
         string line = s.Name + " | " + v.Injected() + " | SET_IP_INFO " + set + " | kernel: " + k + ", DNS " + Join(dns)
                       + " | GET_IP_INFO " + Describe(get);
         output.WriteLine(line);
+        Console.Error.WriteLine(line);   // in the run's log as well, beside the boot lines
         Record(line);
         string context = line + "\n" + k.Raw + "\n" + g.Journal();
         Assert.True(set.Ok, "SET_IP_INFO failed: " + context);
         Assert.True(applied == s.Name + ": applied the host's configuration for eth0", "hv_set_ifconfig logged: " + applied + "\n" + context);
         Assert.True(v.HeldBy(k), "the kernel does not have the injected configuration: " + context);
+        // The host's order is the order of preference: each further gateway a higher metric.
+        for (int i = 1; i < v.Gateways4.Length; i++)
+            Assert.True(k.Metric(v.Gateways4[i - 1]) < k.Metric(v.Gateways4[i]), "gateways not preferred in the host's order: " + context);
         Assert.True(IpVariant.SameDns(v.Dns, dns), "DNS " + Join(dns) + " instead of " + Join(v.Dns.ToList()) + ": " + context);
         Assert.True(get.Ok && get.IpInfo is not null, "GET_IP_INFO: " + context);
         KvpIpInfo info = get.IpInfo!;
