@@ -40,9 +40,9 @@ public sealed class DetectionTests(ContainerFixture containers, ITestOutputHelpe
     // The stack hv_set_ifconfig names in its success line for this injection.
     static string Applier(NetworkGuest g, IpVariant v)
     {
-        string since = "@" + g.Shell(10, "the container's clock", "date +%s.%N").Stdout.Trim();
+        string since = g.Now();
         KvpReply set = g.Container.Host.Kvp.SetIpInfo(v.Info, TimeSpan.FromSeconds(60));
-        string line = g.Run(20, "journalctl", "--no-pager", "-o", "cat", "-t", "hv_set_ifconfig", "--since", since).Stdout.Trim();
+        string line = string.Join('\n', g.ScriptLines(since));
         Assert.True(set.Ok, "SET_IP_INFO " + set + ": " + line + "\n" + g.Journal());
         const string suffix = ": applied the host's configuration for eth0";
         Assert.True(line.EndsWith(suffix, StringComparison.Ordinal) && !line.Contains('\n'), "hv_set_ifconfig logged: " + line);

@@ -69,10 +69,10 @@ public sealed class LiveStackTests(ContainerFixture containers, ITestOutputHelpe
 
     void Inject(NetworkGuest g, NetworkStack s, IpVariant v)
     {
-        string since = "@" + g.Shell(10, "the container's clock", "date +%s.%N").Stdout.Trim();
+        string since = g.Now();
         KvpReply set = g.Container.Host.Kvp.SetIpInfo(v.Info, SetWait);
         // Which stack hv_set_ifconfig chose (NetworkManager installed, enabled and stopped must not be it).
-        string applied = g.Run(20, "journalctl", "--no-pager", "-o", "cat", "-t", "hv_set_ifconfig", "--since", since).Stdout.Trim();
+        string applied = string.Join('\n', g.ScriptLines(since));
         KernelNet k = KernelNet.WaitFor(g, v.HeldBy, Settle);
         List<string> dns = StackDns.Read(g, s);
         KvpReply get = g.Container.Host.Kvp.GetIpInfo(NetworkGuest.Mac, TimeSpan.FromSeconds(30));

@@ -79,6 +79,23 @@ public sealed class NetworkGuest
     /// <summary>A command in the container, its result whatever it is.</summary>
     public CommandResult Run(int timeoutSeconds, string program, params string[] args) => Container.Exec(timeoutSeconds, program, args);
 
+    /// <summary>The container's clock, as journalctl's --since takes it.</summary>
+    public string Now() => "@" + Shell(10, "the container's clock", "date +%s.%N").Stdout.Trim();
+
+    /// <summary>What hv_set_ifconfig logged since <paramref name="since"/>, once there is a line:
+    /// syslog reaches the journal a moment after the script has exited (polled up to 10 s).</summary>
+    public string[] ScriptLines(string since)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            string[] lines = Run(20, "journalctl", "--no-pager", "-o", "cat", "-t", "hv_set_ifconfig", "--since", since).Stdout
+                             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (lines.Length > 0 || clock.Elapsed > TimeSpan.FromSeconds(10)) return lines;
+            System.Threading.Thread.Sleep(200);
+        }
+    }
+
     /// <summary>The journal lines hv_set_ifconfig and hv_kvp_daemon logged lately, for messages.</summary>
     public string Journal()
     {

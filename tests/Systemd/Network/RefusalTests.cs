@@ -37,11 +37,10 @@ public sealed class RefusalTests(ContainerFixture containers, ITestOutputHelper 
         KernelNet before = KernelNet.WaitFor(g, IpVariant.V4Only.HeldBy, TimeSpan.FromSeconds(30));
         Assert.True(first.Ok && IpVariant.V4Only.HeldBy(before), "the first injection: " + first + ", " + before + "\n" + g.Journal());
 
-        string since = "@" + g.Shell(10, "the container's clock", "date +%s.%N").Stdout.Trim();
+        string since = g.Now();
         KvpReply set = g.Container.Host.Kvp.SetIpInfo(refused, TimeSpan.FromSeconds(60));
         KernelNet after = KernelNet.WaitFor(g, IpVariant.V4Only.HeldBy, TimeSpan.FromSeconds(30));
-        string[] lines = g.Run(20, "journalctl", "--no-pager", "-o", "cat", "-t", "hv_set_ifconfig", "--since", since).Stdout
-                          .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = g.ScriptLines(since);
         output.WriteLine(stack + ", " + what + ": SET_IP_INFO " + set + "; logged: " + string.Join(" / ", lines) + "; kernel after: " + after);
 
         Assert.True(set.Status == HvStatus.E_FAIL && set.Source == AnswerSource.Daemon, what + ": " + set + "\n" + g.Journal());
