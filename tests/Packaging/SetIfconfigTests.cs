@@ -239,6 +239,20 @@ public sealed class SetIfconfigTests
         Assert.Empty(s.Calls);
     }
 
+    /// <summary>nmcli exits 0 when NetworkManager refuses a file (measured with NetworkManager 1.42).</summary>
+    [SkippableFact]
+    public void NetworkManager_refusing_the_keyfile_is_a_failure_though_nmcli_exits_0()
+    {
+        using var s = new ScriptSandbox();
+        s.Stub("nmcli", NmRunning.Replace("\"connection load\") [ -f \"$3\" ] || exit 3 ;;",
+                                          "\"connection load\") echo \"Could not load file '$3'\" >&2 ;;"));
+        Run(s);
+        Assert.Equal(1, s.ExitCode);
+        Assert.Contains("NetworkManager could not apply the configuration for eth0: Could not load file '/etc/NetworkManager/system-connections/hyperv-eth0.nmconnection'", s.Stderr);
+        Assert.DoesNotContain(s.Calls, c => c.StartsWith("nmcli connection up", System.StringComparison.Ordinal));
+        Assert.Null(s.Result("/etc/NetworkManager/system-connections/hyperv-eth0.nmconnection"));
+    }
+
     [SkippableFact]
     public void A_failing_stack_or_no_stack_at_all_is_a_failure()
     {
