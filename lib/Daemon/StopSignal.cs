@@ -26,7 +26,7 @@ public sealed unsafe class StopSignal : IDisposable
     {
         int* fds = stackalloc int[2];
         if (LibC.pipe2(fds, LibC.O_CLOEXEC | LibC.O_NONBLOCK) != 0)
-            throw new InvalidOperationException("pipe2 failed: " + Errno.Describe(LibC.errno));
+            throw new InvalidOperationException("pipe2 failed: " + Errno.Describe(Errno.Last));
         _read = fds[0];
         _write = fds[1];
         if (handleSignals)

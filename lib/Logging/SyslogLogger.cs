@@ -124,7 +124,7 @@ public sealed unsafe class SyslogLogger : Logger, IDisposable
             {
                 long r = LibC.send(_fd, p, datagram.Length, LibC.MSG_DONTWAIT | LibC.MSG_NOSIGNAL);
                 if (r >= 0) return true;
-                int e = LibC.errno;
+                Errno e = Errno.Last;
                 if (e == Errno.EINTR) continue;
                 if (e != Errno.EAGAIN)
                 {

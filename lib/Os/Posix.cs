@@ -27,11 +27,11 @@ public static unsafe class Posix
         fixed (byte* pp = p)
         {
             do { r = LibC.open(pp, flags | LibC.O_CLOEXEC, (ushort)mode); }
-            while (r < 0 && LibC.errno == Errno.EINTR);
+            while (r < 0 && Errno.Last == Errno.EINTR);
         }
         if (r < 0)
         {
-            int e = LibC.errno;
+            Errno e = Errno.Last;
             fd = new FileDescriptor();
             return SysResult.Fail(e);
         }
@@ -47,7 +47,7 @@ public static unsafe class Posix
             {
                 long r = LibC.read(fd.Fd, b, buffer.Length);
                 if (r >= 0) return SysResult.Success(r);
-                int e = LibC.errno;
+                Errno e = Errno.Last;
                 if (e != Errno.EINTR) return SysResult.Fail(e);
             }
         }
@@ -59,7 +59,7 @@ public static unsafe class Posix
         fixed (byte* b = buffer)
         {
             long r = LibC.read(fd.Fd, b, buffer.Length);
-            return r >= 0 ? SysResult.Success(r) : SysResult.Fail(LibC.errno);
+            return r >= 0 ? SysResult.Success(r) : SysResult.Fail(Errno.Last);
         }
     }
 
@@ -71,7 +71,7 @@ public static unsafe class Posix
             {
                 long r = LibC.write(fd.Fd, b, buffer.Length);
                 if (r >= 0) return SysResult.Success(r);
-                int e = LibC.errno;
+                Errno e = Errno.Last;
                 if (e != Errno.EINTR) return SysResult.Fail(e);
             }
         }
@@ -85,7 +85,7 @@ public static unsafe class Posix
             {
                 long r = LibC.pread(fd.Fd, b, buffer.Length, offset);
                 if (r >= 0) return SysResult.Success(r);
-                int e = LibC.errno;
+                Errno e = Errno.Last;
                 if (e != Errno.EINTR) return SysResult.Fail(e);
             }
         }
@@ -102,7 +102,7 @@ public static unsafe class Posix
                 long r = LibC.pwrite(fd.Fd, b + done, (int)(buffer.Length - done), offset + done);
                 if (r < 0)
                 {
-                    int e = LibC.errno;
+                    Errno e = Errno.Last;
                     if (e == Errno.EINTR) continue;
                     return SysResult.Fail(e);
                 }
@@ -114,13 +114,13 @@ public static unsafe class Posix
     }
 
     public static SysResult Fsync(FileDescriptor fd)
-        => LibC.fsync(fd.Fd) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+        => LibC.fsync(fd.Fd) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
 
     public static SysResult Fdatasync(FileDescriptor fd)
-        => LibC.fdatasync(fd.Fd) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+        => LibC.fdatasync(fd.Fd) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
 
     public static SysResult Ftruncate(FileDescriptor fd, long length)
-        => LibC.ftruncate(fd.Fd, length) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+        => LibC.ftruncate(fd.Fd, length) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
 
     /// <summary>Waits for <paramref name="fds"/> to become readable; EINTR is retried with the same timeout.</summary>
     /// <returns>Number of ready descriptors (0 on timeout).</returns>
@@ -132,7 +132,7 @@ public static unsafe class Posix
             {
                 int r = Interop.poll(p, (nuint)fds.Length, timeoutMs);
                 if (r >= 0) return SysResult.Success(r);
-                int e = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                Errno e = Errno.LastPInvoke;
                 if (e != Errno.EINTR) return SysResult.Fail(e);
             }
         }
@@ -158,14 +158,14 @@ public static unsafe class Posix
     {
         byte[] p = NativeString.Utf8z(path);
         fixed (byte* pp = p)
-            return LibC.mkdir(pp, (ushort)mode) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+            return LibC.mkdir(pp, (ushort)mode) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
     }
 
     public static SysResult Unlink(string path)
     {
         byte[] p = NativeString.Utf8z(path);
         fixed (byte* pp = p)
-            return LibC.unlink(pp) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+            return LibC.unlink(pp) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
     }
 
     public static int GetPid() => LibC.getpid();

@@ -23,7 +23,7 @@ public static unsafe class UnixDatagram
     {
         if (!IsSupportedAddress(address)) return SysResult.Fail(Errno.EINVAL);
         int fd = LibC.socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
-        if (fd < 0) return SysResult.Fail(LibC.errno);
+        if (fd < 0) return SysResult.Fail(Errno.Last);
         try
         {
             sockaddr_un addr = default;
@@ -41,7 +41,7 @@ public static unsafe class UnixDatagram
                     long r = LibC.sendto(fd, p, data.Length, LibC.MSG_DONTWAIT | LibC.MSG_NOSIGNAL,
                                          (sockaddr*)&addr, (socklen_t)length);
                     if (r >= 0) return SysResult.Success(r);
-                    int e = LibC.errno;
+                    Errno e = Errno.Last;
                     if (e != Errno.EINTR) return SysResult.Fail(e);
                 }
             }

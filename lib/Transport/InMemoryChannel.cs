@@ -36,10 +36,10 @@ public sealed unsafe class InMemoryChannel : IHostChannel
     public List<byte[]> Replies { get; } = new();
     public int Opens { get; private set; }
 
-    /// <summary>errno for the next Open (e.g. EBUSY); 0 succeeds.</summary>
-    public int FailNextOpenWith { get; set; }
-    /// <summary>errno for the next reply write (e.g. EINVAL after a kernel timeout); 0 succeeds.</summary>
-    public int FailNextSendWith { get; set; }
+    /// <summary>errno for the next Open (e.g. EBUSY); None succeeds.</summary>
+    public Errno FailNextOpenWith { get; set; }
+    /// <summary>errno for the next reply write (e.g. EINVAL after a kernel timeout); None succeeds.</summary>
+    public Errno FailNextSendWith { get; set; }
     /// <summary>Invoked after each reply or failure, so a test can queue the next request or stop.</summary>
     public Action<InMemoryChannel>? AfterSend { get; set; }
 
@@ -54,7 +54,7 @@ public sealed unsafe class InMemoryChannel : IHostChannel
         Opens++;
         if (FailNextOpenWith != 0)
         {
-            int e = FailNextOpenWith;
+            Errno e = FailNextOpenWith;
             FailNextOpenWith = 0;
             return e switch
             {

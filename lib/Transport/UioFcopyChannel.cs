@@ -90,7 +90,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         _epoll = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
         if (_wake < 0 || _epoll < 0 || !Watch(_device.EventFd) || !Watch(_wake))
         {
-            int e = LibC.errno;
+            Errno e = Errno.Last;
             Close();
             return ChannelResult.Failed(e, "epoll");
         }

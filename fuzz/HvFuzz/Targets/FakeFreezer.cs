@@ -15,7 +15,7 @@ sealed class FakeFreezer : IFreezeOps
     public List<string> FreezeOrder { get; } = new();
     public int OpenHandles { get; private set; }
 
-    public int Open(string mountPoint, out IMountHandle? handle)
+    public Errno Open(string mountPoint, out IMountHandle? handle)
     {
         OpenHandles++;
         handle = new Handle(this, mountPoint);
@@ -26,14 +26,14 @@ sealed class FakeFreezer : IFreezeOps
     {
         bool _closed;
 
-        public int Freeze()
+        public Errno Freeze()
         {
             if (!owner.Frozen.Add(mountPoint)) return Errno.EBUSY;
             owner.FreezeOrder.Add(mountPoint);
             return 0;
         }
 
-        public int Thaw() => owner.Frozen.Remove(mountPoint) ? 0 : Errno.EINVAL;
+        public Errno Thaw() => owner.Frozen.Remove(mountPoint) ? 0 : Errno.EINVAL;
 
         public void Dispose()
         {

@@ -13,10 +13,10 @@ sealed class FakeFreezeOps : IFreezeOps
 {
     public List<string> Calls { get; } = new();
     public HashSet<string> Frozen { get; } = new();
-    public Dictionary<string, int> OpenErrors { get; } = new();
-    public Dictionary<string, int> FreezeErrors { get; } = new();
+    public Dictionary<string, Errno> OpenErrors { get; } = new();
+    public Dictionary<string, Errno> FreezeErrors { get; } = new();
     /// <summary>errno for FITHAW on a mount point; removed after <see cref="ThawFailuresLeft"/> uses.</summary>
-    public Dictionary<string, int> ThawErrors { get; } = new();
+    public Dictionary<string, Errno> ThawErrors { get; } = new();
     public int ThawFailuresLeft { get; set; } = int.MaxValue;
     /// <summary>Mount point -> filesystem, for bind mounts; default: its own.</summary>
     public Dictionary<string, string> Filesystem { get; } = new();
@@ -26,11 +26,11 @@ sealed class FakeFreezeOps : IFreezeOps
 
     string Fs(string mp) => Filesystem.TryGetValue(mp, out string? fs) ? fs : mp;
 
-    public int Open(string mountPoint, out IMountHandle? handle)
+    public Errno Open(string mountPoint, out IMountHandle? handle)
     {
         Calls.Add("open " + mountPoint);
         handle = null;
-        if (OpenErrors.TryGetValue(mountPoint, out int e)) return e;
+        if (OpenErrors.TryGetValue(mountPoint, out Errno e)) return e;
         OpenHandles++;
         handle = new Handle(this, mountPoint);
         return 0;
@@ -40,18 +40,18 @@ sealed class FakeFreezeOps : IFreezeOps
     {
         bool _disposed;
 
-        public int Freeze()
+        public Errno Freeze()
         {
             ops.Calls.Add("freeze " + mp);
             ops.BeforeFreeze?.Invoke(mp);
-            if (ops.FreezeErrors.TryGetValue(mp, out int e)) return e;
+            if (ops.FreezeErrors.TryGetValue(mp, out Errno e)) return e;
             return ops.Frozen.Add(ops.Fs(mp)) ? 0 : Errno.EBUSY;
         }
 
-        public int Thaw()
+        public Errno Thaw()
         {
             ops.Calls.Add("thaw " + mp);
-            if (ops.ThawErrors.TryGetValue(mp, out int e) && ops.ThawFailuresLeft > 0)
+            if (ops.ThawErrors.TryGetValue(mp, out Errno e) && ops.ThawFailuresLeft > 0)
             {
                 ops.ThawFailuresLeft--;
                 return e;
