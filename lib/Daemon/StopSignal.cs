@@ -12,10 +12,10 @@ namespace HvDaemons.Daemon;
 /// that blocks in read() instead (no poll per message) has its read ended by the signal: see
 /// <see cref="InterruptReadsOfThisThread"/>.
 /// </summary>
-public sealed unsafe class StopSignal : IDisposable
+public sealed class StopSignal : IDisposable
 {
-    readonly int _read;
-    readonly int _write;
+    readonly FileDescriptor _read;
+    readonly FileDescriptor _write;
     readonly PosixSignalRegistration? _term;
     readonly PosixSignalRegistration? _int;
     int _requested;
@@ -24,11 +24,8 @@ public sealed unsafe class StopSignal : IDisposable
 
     public StopSignal(bool handleSignals = true)
     {
-        int* fds = stackalloc int[2];
-        if (LibC.pipe2(fds, LibC.O_CLOEXEC | LibC.O_NONBLOCK) != 0)
-            throw new InvalidOperationException("pipe2 failed: " + Errno.Describe(Errno.Last));
-        _read = fds[0];
-        _write = fds[1];
+        SysResult r = Posix.Pipe(nonBlocking: true, out _read, out _write);
+        if (!r.Ok) throw new InvalidOperationException("pipe2 failed: " + Errno.Describe(r.Error));
         if (handleSignals)
         {
             _term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
@@ -37,7 +34,7 @@ public sealed unsafe class StopSignal : IDisposable
     }
 
     /// <summary>Readable once a stop was requested.</summary>
-    public int Fd => _read;
+    public int Fd => _read.Fd;
 
     public bool Requested => Volatile.Read(ref _requested) != 0;
 
@@ -57,8 +54,8 @@ public sealed unsafe class StopSignal : IDisposable
     {
         Cause ??= cause;
         Interlocked.Exchange(ref _requested, 1);   // a full fence: ordered before the look at _reading
-        byte b = 1;
-        LibC.write(_write, &b, 1);
+        // Non-blocking: a full pipe (EAGAIN) is readable already.
+        Posix.Write(_write, stackalloc byte[] { 1 });
         if (InterruptsReads) WakeReader();
     }
 
@@ -96,7 +93,7 @@ public sealed unsafe class StopSignal : IDisposable
     {
         _term?.Dispose();
         _int?.Dispose();
-        LibC.close(_read);
-        LibC.close(_write);
+        _read.Dispose();
+        _write.Dispose();
     }
 }

@@ -42,12 +42,11 @@ public static unsafe class ChildProcess
     {
         IReadOnlyList<string> env = environment ?? InheritedEnvironment();
 
-        int* pipe = stackalloc int[2];
-        if (LibC.pipe2(pipe, LibC.O_CLOEXEC) != 0) return new ChildResult(Errno.Last, false, -1, "");
-        using var readEnd = new FileDescriptor(pipe[0]);
-        var writeEnd = new FileDescriptor(pipe[1]);
+        SysResult piped = Posix.Pipe(nonBlocking: false, out FileDescriptor pipeRead, out FileDescriptor writeEnd);
+        using FileDescriptor readEnd = pipeRead;
+        if (!piped.Ok) return new ChildResult(piped.Error, false, -1, "");
 
-        Errno rc = Spawn.Start(path, argv, env, pipe[1], captureStderr, out int pid);
+        Errno rc = Spawn.Start(path, argv, env, writeEnd.Fd, captureStderr, out int pid);
         writeEnd.Dispose();
         if (rc != 0) return new ChildResult(rc, false, -1, "");
 

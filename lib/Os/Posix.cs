@@ -154,6 +154,22 @@ public static unsafe class Posix
         return r;
     }
 
+    /// <summary>pipe2 with O_CLOEXEC (and O_NONBLOCK if asked); both ends owned by the caller.</summary>
+    public static SysResult Pipe(bool nonBlocking, out FileDescriptor readEnd, out FileDescriptor writeEnd)
+    {
+        int* fds = stackalloc int[2];
+        if (LibC.pipe2(fds, LibC.O_CLOEXEC | (nonBlocking ? LibC.O_NONBLOCK : 0)) != 0)
+        {
+            Errno e = Errno.Last;
+            readEnd = new FileDescriptor();
+            writeEnd = new FileDescriptor();
+            return SysResult.Fail(e);
+        }
+        readEnd = new FileDescriptor(fds[0]);
+        writeEnd = new FileDescriptor(fds[1]);
+        return SysResult.Success();
+    }
+
     public static SysResult Mkdir(string path, uint mode)
     {
         byte[] p = NativeString.Utf8z(path);

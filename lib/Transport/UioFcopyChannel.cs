@@ -4,7 +4,6 @@ using System.Threading;
 using HvDaemons.Logging;
 using HvDaemons.Os;
 using HvDaemons.Wire;
-using Tmds.Linux;
 
 namespace HvDaemons.Transport;
 
@@ -34,8 +33,8 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     SharedMapping? _mapping;
     VmbusRing? _tx;
     VmbusRing? _rx;
-    int _epoll = -1;
-    int _wake = -1;
+    FileDescriptor? _epoll;
+    FileDescriptor? _wake;
     byte[] _packet = Array.Empty<byte>();
     byte[] _response = Array.Empty<byte>();
     int _pendingLength = -1;    // the FCOPY request awaiting Send, or -1
@@ -54,7 +53,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     /// <summary>From Open until the host's first IC negotiation is agreed: the ring's
     /// counterpart of the char device's registration reply.</summary>
     bool InHandshake { get; set; }
-    public int PollFd => _epoll;
+    public int PollFd => _epoll?.Fd ?? -1;
 
     /// <summary>Names in START arrive as the host sent them: UTF-16LE.</summary>
     public bool NamesAreUtf16 => true;
@@ -86,13 +85,11 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         _packet = new byte[_rx.DataSize];
         _response = new byte[_tx.DataSize];
 
-        _wake = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
-        _epoll = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
-        if (_wake < 0 || _epoll < 0 || !Watch(_device.EventFd) || !Watch(_wake))
+        SysResult made = OpenWakeUps(_device.EventFd);
+        if (!made.Ok)
         {
-            Errno e = Errno.Last;
             Close();
-            return ChannelResult.Failed(e, "epoll");
+            return ChannelResult.Failed(made.Error, "epoll");
         }
         _log.Info("uio fcopy channel on " + _device.Description + ", " + _rx.DataSize + "-byte rings");
         InHandshake = true;
@@ -100,12 +97,17 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         return ChannelResult.Ok();
     }
 
-    bool Watch(int fd)
+    /// <summary>The set the loop polls: the uio descriptor and our own wake-up eventfd.</summary>
+    SysResult OpenWakeUps(int uioFd)
     {
-        epoll_event ev = default;
-        ev.events = LibC.EPOLLIN;
-        ev.data.fd = fd;
-        return LibC.epoll_ctl(_epoll, LibC.EPOLL_CTL_ADD, fd, &ev) == 0;
+        SysResult r = EventFd.Create(out FileDescriptor wake);
+        _wake = wake;
+        if (!r.Ok) return r;
+        r = Epoll.Create(out FileDescriptor epoll);
+        _epoll = epoll;
+        if (!r.Ok) return r;
+        r = Epoll.WatchReadable(epoll, uioFd);
+        return r.Ok ? Epoll.WatchReadable(epoll, wake.Fd) : r;
     }
 
     public ChannelResult Receive(Span<byte> buffer)
@@ -120,8 +122,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         SysResult count = _device.ReadInterruptCount();
         if (!count.Ok && count.Error != Errno.EAGAIN)
             return ChannelResult.Failed(count.Error, "uio read");
-        ulong drained;
-        LibC.read(_wake, &drained, sizeof(ulong));
+        EventFd.Lower(_wake!);
 
         for (int handled = 0; handled < MaxPacketsPerReceive; handled++)
         {
@@ -262,8 +263,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
 
     void Raise()
     {
-        ulong one = 1;
-        LibC.write(_wake, &one, sizeof(ulong));
+        EventFd.Raise(_wake!);
     }
 
     public void Close()
@@ -273,9 +273,9 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         _tx = _rx = null;
         _device?.Dispose();
         _device = null;
-        if (_epoll >= 0) LibC.close(_epoll);
-        if (_wake >= 0) LibC.close(_wake);
-        _epoll = _wake = -1;
+        _epoll?.Dispose();
+        _wake?.Dispose();
+        _epoll = _wake = null;
         _pendingLength = -1;
         InHandshake = false;
     }
