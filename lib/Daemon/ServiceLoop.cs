@@ -98,7 +98,7 @@ public sealed class ServiceLoop
             case DaemonState.Replying:
                 ChannelResult sent = _channel.Send(_buffer.AsSpan(0, _length));
                 if (sent.Event == ChannelEvent.Ok) return LoopEvent.Sent;
-                _log.Err("write failed; error: " + Errno.Describe(sent.Errno));
+                _log.Err(Failure("write failed", sent));
                 return LoopEvent.SendFailed;
             default: // Reopening
                 _handler.OnReset(ResetReason.Reopen);
@@ -234,10 +234,14 @@ public sealed class ServiceLoop
             default:
                 // EAGAIN: woken without a message; EINTR: a signal that was not a stop.
                 if (r.Errno == Errno.EAGAIN || r.Errno == Errno.EINTR) return LoopEvent.Idle;
-                _log.Err("read failed; error: " + Errno.Describe(r.Errno));
+                _log.Err(Failure("read failed", r));
                 return LoopEvent.ReadFailed;
         }
     }
+
+    /// <summary>"read failed; error: 5 Input/output error (EIO)", then what the channel knows more.</summary>
+    static string Failure(string what, in ChannelResult r)
+        => what + "; error: " + Errno.Describe(r.Errno) + (r.Detail is { } detail ? ": " + detail : "");
 
     /// <summary>While registering, the registration says whether a message is the kernel's reply.</summary>
     LoopEvent Classify(IRegistration registration)
