@@ -24,11 +24,11 @@ public sealed partial class InitramfsTests
 
     /// <summary>Runs <paramref name="script"/> (repository path) in that world; returns the
     /// result, how long the script took, and whether the stand-in daemon was started.</summary>
-    static (ToolResult Result, TimeSpan Took, bool Started, string Modprobe) RunInWorld(TempTree t, string script, World world)
+    static (CommandResult Result, TimeSpan Took, bool Started, string Modprobe) RunInWorld(TempTree t, string script, World world)
     {
         File.Delete(t["started"]);
         File.Delete(t["modprobe.log"]);
-        string q(string s) => Tool.Quote(s);
+        string q(string s) => Command.Quote(s);
         string source = Path.Combine(PackagingEnvironment.RepoRoot, script);
         t.Write("functions", "log_warning_msg() { echo \"W: $*\" >&2; }\nlog_success_msg() { echo \"OK: $*\" >&2; }\n");
         t.Write("hv_kvp_daemon", "#!/bin/sh\nprintf '%s\\n' \"$*\" >" + q(t["started"]) + "\n", (UnixFileMode)0x1ed);
@@ -37,7 +37,7 @@ public sealed partial class InitramfsTests
         File.WriteAllText(t["under-test"], File.ReadAllText(source)
             .Replace("/scripts/functions", t["functions"]).Replace("/sbin/hv_kvp_daemon", t["hv_kvp_daemon"]));
         var clock = Stopwatch.StartNew();
-        ToolResult r = Tool.InMountNamespace($"""
+        CommandResult r = Command.InMountNamespace($"""
             : >{q(t["null"])}; mount --bind /dev/null {q(t["null"])} || exit 90
             mount -t tmpfs hvd-dev /dev || exit 91
             : >/dev/null; mount --bind {q(t["null"])} /dev/null; mkdir /dev/vmbus
