@@ -18,6 +18,9 @@ public sealed class StopSignal : IDisposable
     readonly FileDescriptor _write;
     readonly PosixSignalRegistration? _term;
     readonly PosixSignalRegistration? _int;
+    readonly object _lifetime = new();
+    bool _disposed;
+    bool _wakesSent;
     int _requested;
     int _reading;
     nuint _reader;
@@ -54,8 +57,12 @@ public sealed class StopSignal : IDisposable
     {
         Cause ??= cause;
         Interlocked.Exchange(ref _requested, 1);   // a full fence: ordered before the look at _reading
-        // Non-blocking: a full pipe (EAGAIN) is readable already.
-        Posix.Write(_write, stackalloc byte[] { 1 });
+        lock (_lifetime)
+        {
+            if (_disposed) return;
+            // Non-blocking: a full pipe (EAGAIN) is readable already.
+            Posix.Write(_write, stackalloc byte[] { 1 });
+        }
         if (InterruptsReads) WakeReader();
     }
 
@@ -82,18 +89,33 @@ public sealed class StopSignal : IDisposable
     // ends nothing: repeat until it has left the read, for at most 5 s.
     void WakeReader()
     {
-        for (int i = 0; i < 500 && Volatile.Read(ref _reading) != 0; i++)
+        for (int i = 0; i < 500; i++)
         {
-            ThreadInterrupt.Send(_reader, LibC.SIGTERM);
+            lock (_lifetime)
+            {
+                if (_disposed || Volatile.Read(ref _reading) == 0) return;
+                ThreadInterrupt.Send(_reader, LibC.SIGTERM);
+                _wakesSent = true;
+            }
             Thread.Sleep(10);
         }
     }
 
     public void Dispose()
     {
+        lock (_lifetime)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _read.Dispose();
+            _write.Dispose();
+        }
+        // A SIGTERM sent to the reader may not have reached its handler yet (the runtime
+        // dispatches signals on its own thread): without a registration its default action
+        // would kill the process with status 143 after a clean stop. Once one was sent the
+        // process is on its way out, so the registrations stay until it exits.
+        if (_wakesSent) return;
         _term?.Dispose();
         _int?.Dispose();
-        _read.Dispose();
-        _write.Dispose();
     }
 }

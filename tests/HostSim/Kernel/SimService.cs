@@ -293,7 +293,7 @@ public abstract partial class SimService
         if (fh != _openFh || Mode != TransportMode.CharDev) return -LibC.EBADF;
         Note("daemon wrote " + data.Length + " B");
         int r = OnWrite(data);
-        if (r < 0) Note("write rejected: " + Errno.Describe((Errno)(-r)));
+        if (r < 0) Note("write rejected: " + (((Errno)(-r)).Name() ?? "errno " + -r));
         return r;
     }
 
