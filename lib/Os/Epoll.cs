@@ -6,17 +6,7 @@ namespace HvDaemons.Os;
 public static unsafe class Epoll
 {
     public static SysResult Create(out FileDescriptor epoll)
-    {
-        int r = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
-        if (r < 0)
-        {
-            Errno e = Errno.Last;
-            epoll = new FileDescriptor();
-            return SysResult.Fail(e);
-        }
-        epoll = new FileDescriptor(r);
-        return SysResult.Success();
-    }
+        => FileDescriptor.Adopt(LibC.epoll_create1(LibC.EPOLL_CLOEXEC), out epoll);
 
     /// <summary>Adds <paramref name="fd"/> (borrowed: the caller keeps it open while it is a member) for EPOLLIN.</summary>
     public static SysResult WatchReadable(FileDescriptor epoll, int fd)

@@ -7,17 +7,7 @@ public static unsafe class EventFd
 {
     /// <summary>A non-blocking, close-on-exec eventfd, not raised.</summary>
     public static SysResult Create(out FileDescriptor fd)
-    {
-        int r = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
-        if (r < 0)
-        {
-            Errno e = Errno.Last;
-            fd = new FileDescriptor();
-            return SysResult.Fail(e);
-        }
-        fd = new FileDescriptor(r);
-        return SysResult.Success();
-    }
+        => FileDescriptor.Adopt(LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK), out fd);
 
     /// <summary>Makes it readable. The only failure, EAGAIN at a saturated counter, means it already is.</summary>
     public static void Raise(FileDescriptor fd)

@@ -29,14 +29,7 @@ public static unsafe class Posix
             do { r = LibC.open(pp, flags | LibC.O_CLOEXEC, (ushort)mode); }
             while (r < 0 && Errno.Last == Errno.EINTR);
         }
-        if (r < 0)
-        {
-            Errno e = Errno.Last;
-            fd = new FileDescriptor();
-            return SysResult.Fail(e);
-        }
-        fd = new FileDescriptor(r);
-        return SysResult.Success(r);
+        return FileDescriptor.Adopt(r, out fd);
     }
 
     public static SysResult Read(FileDescriptor fd, Span<byte> buffer)

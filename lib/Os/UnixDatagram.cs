@@ -69,17 +69,7 @@ public static unsafe class UnixDatagram
     }
 
     static SysResult Socket(out FileDescriptor fd)
-    {
-        int r = LibC.socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
-        if (r < 0)
-        {
-            Errno e = Errno.Last;
-            fd = new FileDescriptor();
-            return SysResult.Fail(e);
-        }
-        fd = new FileDescriptor(r);
-        return SysResult.Success();
-    }
+        => FileDescriptor.Adopt(LibC.socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0), out fd);
 
     /// <summary>The sockaddr of an address that fits and its length: abstract names are exactly
     /// their bytes, no terminator; a path ends at its NUL.</summary>

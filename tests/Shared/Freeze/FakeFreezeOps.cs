@@ -2,16 +2,19 @@ using System.Collections.Generic;
 using HvDaemons.Os;
 using HvDaemons.Vss;
 
-namespace HvDaemons.Tests.Vss;
+namespace HvDaemons.TestSupport;
 
 /// <summary>
 /// The kernel's freeze rules in memory: a filesystem (several mount points may share one)
 /// is frozen or not; FIFREEZE on a frozen one says EBUSY, FITHAW on a thawed one EINVAL.
-/// Scripted errors make a step fail; every call is recorded in order.
+/// Scripted errors make a step fail; every call is recorded in order. No input reaches
+/// FIFREEZE through it: the unit tests and the fuzzer's VSS targets share it.
 /// </summary>
 sealed class FakeFreezeOps : IFreezeOps
 {
     public List<string> Calls { get; } = new();
+    /// <summary>Mount points in the order FIFREEZE succeeded on them.</summary>
+    public List<string> FreezeOrder { get; } = new();
     public HashSet<string> Frozen { get; } = new();
     public Dictionary<string, Errno> OpenErrors { get; } = new();
     public Dictionary<string, Errno> FreezeErrors { get; } = new();
@@ -25,6 +28,13 @@ sealed class FakeFreezeOps : IFreezeOps
     public System.Action<string>? BeforeFreeze { get; set; }
 
     string Fs(string mp) => Filesystem.TryGetValue(mp, out string? fs) ? fs : mp;
+
+    /// <summary>Forgets the record of calls (not what is frozen): one fuzz input's worth.</summary>
+    public void ForgetHistory()
+    {
+        Calls.Clear();
+        FreezeOrder.Clear();
+    }
 
     public Errno Open(string mountPoint, out IMountHandle? handle)
     {
@@ -45,7 +55,9 @@ sealed class FakeFreezeOps : IFreezeOps
             ops.Calls.Add("freeze " + mp);
             ops.BeforeFreeze?.Invoke(mp);
             if (ops.FreezeErrors.TryGetValue(mp, out Errno e)) return e;
-            return ops.Frozen.Add(ops.Fs(mp)) ? 0 : Errno.EBUSY;
+            if (!ops.Frozen.Add(ops.Fs(mp))) return Errno.EBUSY;
+            ops.FreezeOrder.Add(mp);
+            return Errno.None;
         }
 
         public Errno Thaw()
