@@ -168,17 +168,17 @@ public sealed class ServiceLoop
                 _notify?.Ready("not started: " + why);
                 return LoopEvent.DeviceAbsent;
             case ChannelEvent.Busy:
-                _log.Err("open " + _channel.Description + " failed; error: " + Errno.Describe(r.Errno)
+                _log.Err("open " + _channel.Description + " failed; error: " + Errno.DescribeNamed(r.Errno)
                          + " (another daemon already holds the device)");
                 return LoopEvent.OpenBusy;
             case ChannelEvent.RegistrationFailed:
-                _log.Err("registration to kernel failed; error: " + Errno.Describe(r.Errno));
+                _log.Err("registration to kernel failed; error: " + Errno.DescribeNamed(r.Errno));
                 return LoopEvent.OpenFailed;
             default:
                 if (r.Detail is { } d && !d.StartsWith("open ", StringComparison.Ordinal))
-                    _log.Err(d + "; error: " + Errno.Describe(r.Errno));
+                    _log.Err(d + "; error: " + Errno.DescribeNamed(r.Errno));
                 else
-                    _log.Err("open " + _channel.Description + " failed; error: " + Errno.Describe(r.Errno));
+                    _log.Err("open " + _channel.Description + " failed; error: " + Errno.DescribeNamed(r.Errno));
                 return LoopEvent.OpenFailed;
         }
     }
@@ -193,7 +193,7 @@ public sealed class ServiceLoop
             // EINVAL: the descriptors themselves are wrong; anything else may pass, so wait and
             // retry, logging the first of a run only.
             if (polled.Error == Errno.EINVAL || _failedPolls++ == 0)
-                _log.Err("poll failed; error: " + Errno.Describe(polled.Error));
+                _log.Err("poll failed; error: " + Errno.DescribeNamed(polled.Error));
             return polled.Error == Errno.EINVAL ? LoopEvent.PollUnusable : LoopEvent.PollFailed;
         }
         _failedPolls = 0;
@@ -239,9 +239,10 @@ public sealed class ServiceLoop
         }
     }
 
-    /// <summary>"read failed; error: 5 Input/output error (EIO)", then what the channel knows more.</summary>
+    /// <summary>"read failed; error: 5 Input/output error (EIO)": upstream's form with the
+    /// name, then what the channel knows more.</summary>
     static string Failure(string what, in ChannelResult r)
-        => what + "; error: " + Errno.Describe(r.Errno) + (r.Detail is { } detail ? ": " + detail : "");
+        => what + "; error: " + Errno.DescribeNamed(r.Errno) + (r.Detail is { } detail ? ": " + detail : "");
 
     /// <summary>While registering, the registration says whether a message is the kernel's reply.</summary>
     LoopEvent Classify(IRegistration registration)

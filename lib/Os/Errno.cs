@@ -46,13 +46,14 @@ public static class ErrnoText
         /// <summary>errno saved by the runtime after our own LibraryImport (SetLastError = true).</summary>
         public static Errno LastPInvoke => (Errno)Marshal.GetLastPInvokeError();
 
-        /// <summary>"16 Device or resource busy (EBUSY)": number and text first, the form
-        /// upstream's logs use, then the name.</summary>
-        public static string Describe(Errno errno)
-        {
-            string text = (int)errno + " " + Marshal.GetPInvokeErrorMessage((int)errno);
-            return errno.Name() is { } name ? text + " (" + name + ")" : text;
-        }
+        /// <summary>"16 Device or resource busy": number and text, the form upstream's logs use
+        /// (the lines that copy upstream's keep it to the letter).</summary>
+        public static string Describe(Errno errno) => (int)errno + " " + Marshal.GetPInvokeErrorMessage((int)errno);
+
+        /// <summary>"16 Device or resource busy (EBUSY)": <see cref="Describe"/> and the name, for
+        /// the lines that are ours.</summary>
+        public static string DescribeNamed(Errno errno)
+            => errno.Name() is { } name ? Describe(errno) + " (" + name + ")" : Describe(errno);
     }
 
     extension(Errno errno)

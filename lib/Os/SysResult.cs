@@ -9,5 +9,5 @@ public readonly record struct SysResult(long Value, Errno Error)
     public bool Ok => Error == Errno.None;
     public static SysResult Success(long value = 0) => new(value, Errno.None);
     public static SysResult Fail(Errno errno) => new(-1, errno);
-    public override string ToString() => Ok ? Value.ToString() : "error " + Errno.Describe(Error);
+    public override string ToString() => Ok ? Value.ToString() : "error " + Errno.DescribeNamed(Error);
 }

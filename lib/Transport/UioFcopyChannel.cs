@@ -214,7 +214,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     bool Answered(in ChannelResult sent, string what)
     {
         if (sent.Event == ChannelEvent.Ok) return true;
-        _log.Err("answer to " + what + " not sent; error: " + Errno.Describe(sent.Errno) + ": " + sent.Detail);
+        _log.Err("answer to " + what + " not sent; error: " + Errno.DescribeNamed(sent.Errno) + ": " + sent.Detail);
         return false;
     }
 

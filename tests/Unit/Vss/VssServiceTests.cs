@@ -81,7 +81,7 @@ public sealed class VssServiceTests : IDisposable
         Assert.Equal(new[] { "freeze /data", "freeze /", "thaw /data" }, _ops.Calls.Where(c => !c.StartsWith("open")));
         Assert.Equal(new[]
         {
-            (LogLevel.Err, "FREEZE of / failed; error:30 Read-only file system (EROFS)", false),
+            (LogLevel.Err, "FREEZE of / failed; error:30 Read-only file system", false),
             (LogLevel.Info, "VSS: op=FREEZE: failed", false),
             (LogLevel.Err, "op=5 failed!", false),
             (LogLevel.Err, "report it with these files:", false),
