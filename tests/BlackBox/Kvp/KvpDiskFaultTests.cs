@@ -144,10 +144,12 @@ public sealed class KvpDiskFaultTests
     public void A_lock_held_past_the_kernel_timeout_costs_one_request_and_nothing_stored(string kind)
     {
         var spec = KvpDaemon.Spec().WithFile(KvpDaemon.PoolDir + "/.kvp_pool_1", PoolRecords.Encode(Stored));
-        using var d = KvpDaemon.Start(spec, new SimKernelOptions { KvpTimeout = TimeSpan.FromSeconds(1) });
+        using var d = KvpDaemon.Start(spec);
         using (var holder = new LockHolder(d.PoolPath(1), kind))
         {
-            KvpReply r = d.Kvp.Set(KvpPoolId.Guest, "while-locked", "late");
+            KvpReply r;
+            using (d.Device.KernelTimeout(TimeSpan.FromSeconds(1)))
+                r = d.Kvp.Set(KvpPoolId.Guest, "while-locked", "late");
             Assert.Equal((HvStatus.E_FAIL, AnswerSource.KernelTimeout), (r.Status, r.Source!.Value));
             Assert.Null(d.Sandbox.ExitCode);
             holder.Release();

@@ -124,14 +124,14 @@ public abstract partial class SimService
 
     private protected Task<DeviceAnswer> SubmitFromHost(byte operation, byte[] message, TimeSpan timeout, string label)
     {
-        var request = new HostRequest(operation, message, timeout, label);
         lock (_gate)
         {
+            var request = new HostRequest(operation, message, _timeoutOverride ?? timeout, label);
             Note("host -> " + label);
             _hostQueue.Enqueue(request);
             Pump();
+            return request.Done.Task;
         }
-        return request.Done.Task;
     }
 
     /// <summary>Processes queued host packets while the service can take one (one at a time).</summary>
