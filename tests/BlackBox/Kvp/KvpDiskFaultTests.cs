@@ -81,7 +81,9 @@ public sealed class KvpDiskFaultTests
         Assert.Equal(HvStatus.S_CONT, update.Status);
         KvpReply del = d.Kvp.Delete(KvpPoolId.External, "stored-2");
         Assert.Equal(HvStatus.S_CONT, del.Status);
-        Assert.Equal(3, d.Log.Lines.Count(l => l.Message.StartsWith("Failed to write file, pool: 0; error: 30 ", StringComparison.Ordinal)));
+        static bool Refused(SyslogLine l) => l.Message.StartsWith("Failed to write file, pool: 0; error: 30 ", StringComparison.Ordinal);
+        Assert.True(d.Log.WaitForCount(Refused, 3, KvpDaemon.Bound), d.Describe());
+        Assert.Equal(3, d.Log.Lines.Count(Refused));
         Assert.Equal(3, d.ErrorLines);   // one line per refused request, nothing else
 
         Assert.Equal(seeded, File.ReadAllBytes(d.PoolPath(0)));
