@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using HvDaemons.HostSim;
+using HvDaemons.TestSupport;
 using Xunit;
 
 // One booted container per release is shared by every test; the tests change its units' state.
@@ -12,19 +13,19 @@ namespace HvDaemons.Systemd;
 /// What these tests need from the machine: root with FUSE and namespaces, debootstrap and
 /// systemd-nspawn (Debian packages debootstrap, systemd-container; .ci/run installs them),
 /// the x64 build the release takes (out/linux-x64, or out/linux-x64-static). Outside CI a missing
-/// piece skips visibly (a line starting SYSTEMD-SKIPPED, also appended to
-/// out/blackbox-skipped.txt, which tests/run.sh lists); under CI=true it fails.
+/// piece skips visibly (<see cref="VisibleSkip"/>, lines starting SYSTEMD-SKIPPED); under CI=true
+/// it fails.
 /// </summary>
 public static class SystemdEnvironment
 {
     public const string SkipPrefix = "SYSTEMD-SKIPPED: ";
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => Repository.Root;
 
     /// <summary>The build `make install` takes for <paramref name="release"/>.</summary>
     public static string BinDir(DebianRelease release) => Path.Combine(RepoRoot, "out", release.Static ? "linux-x64-static" : "linux-x64");
 
-    public static bool InCi => Environment.GetEnvironmentVariable("CI") == "true";
+    public static bool InCi => VisibleSkip.InCi;
 
     /// <summary>Why containers cannot run here, or null.</summary>
     public static string? WhyUnavailable(DebianRelease release)
@@ -40,26 +41,5 @@ public static class SystemdEnvironment
     }
 
     /// <summary>Skips (visibly) or, under CI, fails the calling test when <paramref name="reason"/> is set.</summary>
-    public static void SkipOrFail(string? reason)
-    {
-        if (reason is null) return;
-        if (InCi) Assert.Fail("CI must run the systemd container tests: " + reason);
-        string line = SkipPrefix + reason;
-        Console.Error.WriteLine(line);
-        try
-        {
-            string marker = Path.Combine(RepoRoot, "out", "blackbox-skipped.txt");
-            Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
-            File.AppendAllText(marker, line + "\n");
-        }
-        catch (IOException) { }
-        Skip.If(true, line);
-    }
-
-    static string FindRepoRoot()
-    {
-        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
-            if (File.Exists(Path.Combine(dir, "HvDaemons.sln"))) return dir;
-        return Directory.GetCurrentDirectory();
-    }
+    public static void SkipOrFail(string? reason) => VisibleSkip.If(reason, SkipPrefix);
 }
