@@ -65,7 +65,7 @@ internal sealed partial class KvpPool
     /// stamp as it was, so our cache still trusts it and <see cref="Recover"/> did not run.
     /// Such an entry must not outlive a change made without the journal (a later recovery
     /// would replay it over that change); journalling ours overwrites it, as it always did.</summary>
-    bool EntryMayBePending() => !_journal.Pending(out bool pending).Ok || pending;
+    bool EntryMayBePending() => !_journal.Pending(out bool pending, writing: true).Ok || pending;
 
     static bool CanGoWithoutJournal(int errno) =>
         errno is Errno.ENOSPC or Errno.EDQUOT or Errno.EACCES or Errno.EPERM or Errno.EROFS;
