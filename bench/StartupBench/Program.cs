@@ -9,9 +9,12 @@ using HvDaemons.HostSim.Host;
 using HvDaemons.HostSim.Kernel;
 using HvDaemons.HostSim.Sandboxing;
 
-// Usage: StartupBench <bin-dir> [runs]
+// Usage: StartupBench <bin-dir> [runs] [NAME=VALUE ...]
+// NAME=VALUE pairs go into the daemons' environment: runtime settings (DOTNET_GCgen0size=...)
+// measured without a rebuild before one is baked into the build (docs/kvp.md).
 string binDir = Path.GetFullPath(args.Length > 0 ? args[0] : "out/linux-x64");
 int runs = args.Length > 1 ? int.Parse(args[1]) : 30;
+var environment = args.Skip(2).Select(a => a.Split('=', 2)).ToList();
 if (SandboxSupport.WhyUnavailable() is string why)
 {
     Console.WriteLine("startup bench skipped: " + why);
@@ -22,7 +25,8 @@ string work = Directory.CreateTempSubdirectory("hvd-startbench-").FullName;
 try
 {
     string stamp = ExecStamp.Build(work);
-    Console.WriteLine($"Start-up and idle cost of the published daemons ({binDir}), {runs} runs each");
+    Console.WriteLine($"Start-up and idle cost of the published daemons ({binDir}), {runs} runs each" +
+                      (environment.Count > 0 ? ", environment " + string.Join(" ", args.Skip(2)) : ""));
     Console.WriteLine();
     Console.WriteLine("| daemon | size (bytes) | exec -> registered, median (ms) | min / p90 (ms) | idle RSS (kB) | anon RSS (kB) | threads |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -45,6 +49,7 @@ try
             service.Event += line => { if (line.EndsWith("-> Ready", StringComparison.Ordinal)) Interlocked.CompareExchange(ref readyAt, ExecStamp.NowNs(), 0); };
             var spec = SandboxSpec.ForDaemon(binDir, name);
             spec.ExecPrefix.AddRange([stamp, stampFile]);
+            foreach (string[] pair in environment) spec.Environment[pair[0]] = pair[1];
             using (Sandbox sb = Sandbox.Start(host, spec))
             {
                 if (!service.WaitReady(TimeSpan.FromSeconds(20)))

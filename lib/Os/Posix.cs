@@ -177,5 +177,9 @@ public static unsafe class Posix
             return LibC.unlink(pp) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
     }
 
+    /// <summary>The page size of this system (what sysconf(_SC_PAGESIZE) returns), read once:
+    /// the page cache copies a write page by page, which the pool's crash-safety reasons about.</summary>
+    public static int PageSize { get; } = LibC.getpagesize();
+
     public static int GetPid() => LibC.getpid();
 }

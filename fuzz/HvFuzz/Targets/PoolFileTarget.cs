@@ -12,7 +12,8 @@ namespace HvDaemons.Fuzz.Targets;
 /// Random pool-file bytes (what another program or a crash could leave in /var/lib/hyperv):
 /// load, enumerate, GET every key, SET a new key, DELETE it. Checks: every whole record is
 /// enumerated as stored, GET finds the first record of each key, and the SET and DELETE leave
-/// every other record byte for byte where it was (only a trailing partial record may go).
+/// every other record byte for byte where it was, except the last one, which the DELETE moves
+/// into the freed slot (only a trailing partial record may go).
 /// </summary>
 sealed class PoolFileTarget : FuzzTarget
 {
@@ -97,11 +98,11 @@ sealed class PoolFileTarget : FuzzTarget
         after = File.ReadAllBytes(path);
         int skip = existed ? firstOf["hvfuzz-new-key"] : whole;
         Check(after.Length == (expected - 1) * R, $"DELETE left {after.Length} bytes");
-        for (int i = 0, j = 0; i < whole; i++)
+        // The last record moves into the deleted one's slot; every other stays where it was.
+        for (int j = 0; j < expected - 1; j++)
         {
-            if (i == skip) continue;
+            int i = j == skip ? expected - 1 : j;
             if (!after.AsSpan(j * R, R).SequenceEqual(input.AsSpan(i * R, R))) Lost($"DELETE moved record {i} wrongly");
-            j++;
         }
         return new Verdict(input.Length % R != 0, FuzzRunner.Behaviour(Math.Min(whole, 7), input.Length % R == 0, existed, firstOf.Count == whole));
     }

@@ -22,9 +22,13 @@ internal sealed partial class KvpPool
             WriteFailed(op, SysResult.Fail(Errno.EROFS));
             return false;
         }
-        SysResult r = _journal.Record(offset, _size, newSize, bytes, SyncWrites);
-        bool journalled = r.Ok;
-        if (!journalled)
+        // A change no kill can tear needs no entry (TornWrite). Against a power cut a page
+        // reaches the disk in sectors, so with sync-pool-writes every change is journalled.
+        bool needed = SyncWrites || TornWrite.Possible(offset, bytes.Length, _size, newSize, Posix.PageSize)
+                      || EntryMayBePending();
+        SysResult r = needed ? _journal.Record(offset, _size, newSize, bytes, SyncWrites) : SysResult.Success();
+        bool journalled = needed && r.Ok;
+        if (needed && !journalled)
         {
             _journal.Clear();   // overwrites 4 bytes in place: needs no space
             if (!CanGoWithoutJournal(r.Error))
@@ -46,14 +50,22 @@ internal sealed partial class KvpPool
         {
             WriteFailed(op, r);
             // Put back what the image still holds; then the entry must not be finished later.
-            if (Rollback(offset, bytes.Length, oldSize).Ok) _journal.Clear();
+            if (Rollback(offset, bytes.Length, oldSize).Ok && journalled) _journal.Clear();
             return false;
         }
-        if (journalled) _journalFullLogged = false;
+        _size = newSize;
+        if (!journalled) return true;
+        _journalFullLogged = false;
         // Should clearing fail, the next locker re-applies the entry: the same bytes again.
         _journal.Clear();
         return true;
     }
+
+    /// <summary>A writer killed after its entry but before touching the pool leaves the pool's
+    /// stamp as it was, so our cache still trusts it and <see cref="Recover"/> did not run.
+    /// Such an entry must not outlive a change made without the journal (a later recovery
+    /// would replay it over that change); journalling ours overwrites it, as it always did.</summary>
+    bool EntryMayBePending() => !_journal.Pending(out bool pending, writing: true).Ok || pending;
 
     static bool CanGoWithoutJournal(Errno errno) =>
         errno is Errno.ENOSPC or Errno.EDQUOT or Errno.EACCES or Errno.EPERM or Errno.EROFS;

@@ -16,6 +16,8 @@ internal sealed partial class KvpPool
     bool _trusted;
     long _size;
     FileStamp _partialLogged;
+    // After our own write: the latest ctime (ns) the kernel can have given the file, else 0.
+    long _ctimeAtMostNs;
 
     /// <summary>Readable once the daemon must stop: a lock wait ends at once. -1 for none.</summary>
     public int StopFd { get; set; } = -1;
@@ -114,7 +116,13 @@ internal sealed partial class KvpPool
         // Removed, or another file renamed over ours: our inode has no name left. Only then is
         // the path looked up (the usual request makes no stat by name).
         if (now.Links == 0) return Freshness.Replaced;
-        if (_trusted && now == _stamp) return Freshness.Current;
+        if (_trusted && (now == _stamp || IsOurWrite(now)))
+        {
+            _stamp = now;
+            _ctimeAtMostNs = 0;
+            return Freshness.Current;
+        }
+        _ctimeAtMostNs = 0;
         // Not known to be current: first finish a change whose writer was killed half-way. A file
         // unchanged since we last read or wrote it has no such change, so the usual request
         // makes no look at the journal.
@@ -183,21 +191,33 @@ internal sealed partial class KvpPool
     /// <summary>
     /// After our own write: stamp the file with a precise mtime. A later writer's kernel
     /// timestamp comes from the coarse clock and will differ from ours even within one tick,
-    /// so our own writes stay cached without the racy-window penalty.
+    /// so our own writes stay cached without the racy-window penalty. The file's new stamp is
+    /// known without an fstat except its ctime, which the kernel set during the call: the next
+    /// <see cref="Refresh"/> takes it from its own fstat if it is no later than the clock read
+    /// just after the call (a change by anyone after us would be later, or move the mtime).
     /// </summary>
-    void Written()
+    void Written(long size)
     {
         long ticks = DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks;
         long sec = ticks / TimeSpan.TicksPerSecond;
         long nsec = ticks % TimeSpan.TicksPerSecond * 100 + 1;
-        bool stamped = _file.SetMtime(sec, nsec).Ok;
-        if (!_file.Stamp(out FileStamp now).Ok)
+        if (!_file.SetMtime(sec, nsec).Ok)
         {
             _trusted = false;
             return;
         }
-        _stamp = now;
-        _size = now.Size;
-        _trusted = stamped && now.MtimeSec == sec && now.MtimeNsec == nsec;
+        // 1 µs past the clock: its 100 ns ticks truncate what a fine-grained ctime may show.
+        _ctimeAtMostNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100 + 1000;
+        _stamp = _stamp with { Size = size, MtimeSec = sec, MtimeNsec = nsec };
+        _size = size;
+        _trusted = true;
+    }
+
+    /// <summary>True when <paramref name="now"/> is the stamp our last own write left.</summary>
+    bool IsOurWrite(in FileStamp now)
+    {
+        if (_ctimeAtMostNs == 0) return false;
+        FileStamp expected = _stamp with { CtimeSec = now.CtimeSec, CtimeNsec = now.CtimeNsec };
+        return now == expected && now.CtimeSec * 1_000_000_000 + now.CtimeNsec <= _ctimeAtMostNs;
     }
 }

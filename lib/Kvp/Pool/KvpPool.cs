@@ -78,7 +78,11 @@ internal sealed partial class KvpPool : IDisposable
             {
                 Span<byte> field = _scratch.AsSpan(0, PoolImage.ValueField);
                 PoolImage.FormatValueField(value, field);
-                if (!Change(field, (long)i * R + Wire.KvpLayout.PoolRecordValue, _size, "SET")) return PoolResult.Failed;
+                // Only the bytes that differ are written: fewer bytes, and a short range seldom
+                // crosses a page, so it seldom needs the journal (TornWrite).
+                _image.ChangedRange(i, field, value.Length, out int from, out int to);
+                long at = (long)i * R + Wire.KvpLayout.PoolRecordValue + from;
+                if (to > from && !Change(field[from..to], at, _size, "SET")) return PoolResult.Failed;
                 _image.SetValueField(i, field);
                 Debug("updated", key, value);
             }
@@ -91,7 +95,7 @@ internal sealed partial class KvpPool : IDisposable
                 _image.Append(record);
                 Debug("added", key, value);
             }
-            Written();
+            Written(_size);
             return PoolResult.Ok;
         }
         finally { End(); }
@@ -112,11 +116,19 @@ internal sealed partial class KvpPool : IDisposable
             }
             if (_log.DebugEnabled)
                 _log.Debug($"kvp_key_delete: deleting the KVP: pool={Number} key={Text(key)} val={Text(_image.Value(i))}");
-            // Later records move up one place: the image writes them out as the file holds them.
-            ReadOnlySpan<byte> tail = _image.Bytes((long)(i + 1) * R, (_image.Count - 1 - i) * R);
-            if (!Change(tail, (long)i * R, (long)(_image.Count - 1) * R, "DELETE")) return PoolResult.Failed;
+            // The last record moves into the freed slot and the file loses its last record:
+            // one record written whatever the pool's size (upstream moves every later record
+            // up; the pool is a set to the host and to other programs, docs/kvp.md).
+            int last = _image.Count - 1;
+            ReadOnlySpan<byte> moved = ReadOnlySpan<byte>.Empty;
+            if (i != last)
+            {
+                _image.CopyRecord(last, _scratch);
+                moved = _scratch.AsSpan(0, R);
+            }
+            if (!Change(moved, (long)i * R, (long)last * R, "DELETE")) return PoolResult.Failed;
             _image.RemoveAt(i);
-            Written();
+            Written(_size);
             return PoolResult.Ok;
         }
         finally { End(); }
@@ -136,7 +148,8 @@ internal sealed partial class KvpPool : IDisposable
                 return PoolResult.Failed;
             }
             _image.Clear();
-            Written();
+            _size = 0;
+            Written(_size);
             return PoolResult.Ok;
         }
         finally { End(); }

@@ -7,11 +7,11 @@ namespace HvDaemons.Kvp.Pool;
 /// The records of one pool file in file order, kept compact: a record whose fields hold
 /// nothing after their strings' NULs (every record a daemon writes) is stored as its key and
 /// value bytes only, any other record as its 2560 bytes exactly as stored, so whatever is
-/// written back equals the file. A 500-record pool takes tens of kB instead of 1.25 MB (plus, once a record was deleted,
-/// a buffer as long as the longest tail rewritten). An
+/// written back equals the file. A 500-record pool takes tens of kB instead of 1.25 MB. An
 /// index from key to the first record holding it makes a lookup O(1) (keys compare byte for
-/// byte, like upstream's memcmp). Pure memory: <see cref="KvpPool"/> decides when it mirrors
-/// the file. Nothing here allocates once the buffers have grown to the pool's size.
+/// byte, like upstream's memcmp), and so does a removal (the last record moves into the gap).
+/// Pure memory: <see cref="KvpPool"/> decides when it mirrors the file. Nothing here
+/// allocates once the buffers have grown to the pool's size.
 /// </summary>
 internal sealed class PoolImage
 {
@@ -87,7 +87,7 @@ internal sealed class PoolImage
 
     /// <summary>The file's bytes in [<paramref name="offset"/>, offset + length) as the image
     /// holds them, clipped to its records: written out into a buffer kept for the next call
-    /// (it grows to the longest range asked for, a DELETE's tail), valid until then.</summary>
+    /// (it grows to the longest range asked for, a record or two), valid until then.</summary>
     public ReadOnlySpan<byte> Bytes(long offset, int length)
     {
         long end = Math.Min(offset + length, (long)Count * RecordSize);
@@ -152,15 +152,48 @@ internal sealed class PoolImage
         _index.TryAdd(this, Key(Count - 1), Count - 1);
     }
 
-    /// <summary>Removes record <paramref name="i"/>, moving later ones up (file order kept).</summary>
+    /// <summary>Removes record <paramref name="i"/>: the last record takes its place, as
+    /// <see cref="KvpPool.Delete"/> writes the file. O(1) unless some key is held twice.</summary>
     public void RemoveAt(int i)
     {
         Entry e = _entries[i];
+        int last = Count - 1;
         _garbage += e.Raw ? RecordSize : e.KeyLength + e.ValueLength;
-        Array.Copy(_entries, i + 1, _entries, i, Count - i - 1);
+        if (_index.HasDuplicates)
+        {
+            // Which duplicate a key finds depends on the order, which just changed.
+            _entries[i] = _entries[last];
+            Count--;
+            _index.Rebuild(this, Count);
+            return;
+        }
+        _index.Remove(Key(i), i);
+        if (i != last)
+        {
+            _index.Move(Key(last), last, i);
+            _entries[i] = _entries[last];
+        }
         Count--;
-        // Indices after i shift, and a later duplicate of the removed key becomes the visible one.
-        _index.Rebuild(this, Count);
+    }
+
+    /// <summary>Where <paramref name="field"/> (a value field from <see cref="FormatValueField"/>
+    /// holding a value of <paramref name="newLength"/> bytes) differs from record i's value
+    /// field as the file holds it: bytes [from, to) of the field; from == to when equal.</summary>
+    public void ChangedRange(int i, ReadOnlySpan<byte> field, int newLength, out int from, out int to)
+    {
+        Entry e = _entries[i];
+        // Beyond its string a compact record's field is zeros in the file, as is the new one's.
+        ReadOnlySpan<byte> old = e.Raw ? _arena.AsSpan(e.Offset + KvpLayout.PoolRecordValue, ValueField)
+                                       : _arena.AsSpan(e.Offset + e.KeyLength, e.ValueLength);
+        int end = Math.Max(old.Length, newLength);
+        from = old.CommonPrefixLength(field[..old.Length]);
+        if (from == old.Length)
+        {
+            int extra = field[old.Length..end].IndexOfAnyExcept((byte)0);
+            from = extra < 0 ? end : old.Length + extra;
+        }
+        to = end;
+        while (to > from && (to - 1 < old.Length ? old[to - 1] : (byte)0) == field[to - 1]) to--;
     }
 
     void Add(ReadOnlySpan<byte> record)

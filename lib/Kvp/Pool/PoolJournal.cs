@@ -30,12 +30,13 @@ internal sealed class PoolJournal : IDisposable
 
     public string Path { get; }
 
-    /// <summary>True when a change is pending (someone stopped between writing and clearing).</summary>
-    public SysResult Pending(out bool pending)
+    /// <summary>True when a change is pending (someone stopped between writing and clearing).
+    /// The journal is created only for a writer (<paramref name="writing"/>): readers leave
+    /// none behind, and a writer's later looks are then a pread on the kept descriptor.</summary>
+    public SysResult Pending(out bool pending, bool writing = false)
     {
         pending = false;
-        // Never created just to look: readers leave no journal behind.
-        SysResult r = _fd is null ? FileOps.Stat(Path, out _, out _) : SysResult.Success();
+        SysResult r = _fd is null && !writing ? FileOps.Stat(Path, out _, out _) : SysResult.Success();
         if (!r.Ok) return r.Error == Errno.ENOENT ? SysResult.Success() : r;
         r = Open();
         if (!r.Ok) return r;

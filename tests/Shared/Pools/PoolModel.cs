@@ -6,7 +6,8 @@ namespace HvDaemons.Testing.Pools;
 
 /// <summary>
 /// What a pool file must hold after the requests the daemon acknowledged: records in file
-/// order, a SET of a known key changing its value in place, a DELETE closing the gap. A file
+/// order, a SET of a known key changing its value in place, a DELETE moving the last record
+/// into the gap. A file
 /// that differs has lost (or invented) data. The record layout (2560 bytes: a 512-byte key,
 /// then a 2048-byte value, each NUL-padded) is written out here, not taken from lib, so the
 /// model checks lib rather than agreeing with it. Shared by the fuzz targets and the storms.
@@ -37,7 +38,10 @@ sealed class PoolModel
     public void Delete(ReadOnlySpan<byte> key)
     {
         int i = IndexOf(key);
-        if (i >= 0) _records.RemoveAt(i);
+        if (i < 0) return;
+        // The last record moves into the gap (docs/kvp.md, "Differences from upstream").
+        _records[i] = _records[^1];
+        _records.RemoveAt(_records.Count - 1);
     }
 
     public void Clear() => _records.Clear();

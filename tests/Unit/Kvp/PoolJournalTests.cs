@@ -23,7 +23,7 @@ public class PoolJournalTests
     static string JournalPath(TempPools t, int pool) => Path.Combine(t.Paths.PoolDirectory, ".kvp_journal_" + pool);
 
     /// <summary>A pending entry starts with the magic "HVKJ"; a cleared one with zeros.</summary>
-    static bool Pending(TempPools t) => File.ReadAllBytes(JournalPath(t, 1)).AsSpan().StartsWith("HVKJ"u8);
+    static bool Pending(TempPools t) => File.Exists(JournalPath(t, 1)) && File.ReadAllBytes(JournalPath(t, 1)).AsSpan().StartsWith("HVKJ"u8);
 
     [Fact]
     public void EntriesRoundTripAndAnyPrefixOrFlippedByteIsRefused()
@@ -45,7 +45,7 @@ public class PoolJournalTests
     }
 
     /// <summary>The three changes a pool makes: a value rewritten in place, a record appended, a
-    /// record deleted (later ones moved up, the file shortened). Each as (old file, new file, change).</summary>
+    /// record deleted (the last one moved into its place, the file shortened). Each as (old file, new file, change).</summary>
     public static TheoryData<string> Changes => new() { "update", "append", "delete" };
 
     static (byte[] New, PoolChange Change) Make(string kind)
@@ -68,9 +68,10 @@ public class PoolJournalTests
             }
             default:
             {
-                byte[] tail = Old[(2 * R)..];
-                byte[] n = Old[..R].Concat(tail).ToArray();
-                return (n, new PoolChange(R, Old.Length, 2 * R, tail));
+                // "a" deleted: "c" moves into its slot, then the file loses its last record.
+                byte[] last = Old[(2 * R)..];
+                byte[] n = last.Concat(Old[R..(2 * R)]).ToArray();
+                return (n, new PoolChange(0, Old.Length, 2 * R, last));
             }
         }
     }
@@ -98,7 +99,7 @@ public class PoolJournalTests
             File.WriteAllBytes(t.PoolPath(1), file);
             File.WriteAllBytes(JournalPath(t, 1), entry);
 
-            Assert.Equal(HvStatus.S_OK, t.Status(Msg.Get(1, "a")));
+            Assert.Equal(HvStatus.S_OK, t.Status(Msg.Get(1, "b")));
             Assert.Equal(expected, File.ReadAllBytes(t.PoolPath(1)));
             Assert.False(Pending(t));
             Assert.Single(t.Log.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("finished a change to", StringComparison.Ordinal));
