@@ -14,7 +14,6 @@ internal sealed partial class KvpPool
 
     FileStamp _stamp;
     bool _trusted;
-    long _size;
     FileStamp _partialLogged;
     // After our own write: the latest ctime (ns) the kernel can have given the file, else 0.
     long _ctimeAtMostNs;

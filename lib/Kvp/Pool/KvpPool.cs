@@ -18,6 +18,9 @@ internal sealed partial class KvpPool : IDisposable
     readonly Logger _log;
     readonly PoolImage _image = new();
     readonly byte[] _scratch = new byte[R];
+    // The file's length as of the last lock (a torn tail included): every part reads it, the
+    // operations to place records, the journal to describe a change, Sync to notice one.
+    long _size;
 
     public KvpPool(string directory, int number, Logger log)
     {
