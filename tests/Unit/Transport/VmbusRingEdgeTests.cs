@@ -101,4 +101,18 @@ public unsafe class VmbusRingEdgeTests
         Assert.Equal(RingStatus.Ok, f.Tx.TryWrite(Packet(176, 2)).Status);
         Assert.Equal((64u + 184u) % Size, f.Tx.WriteIndex);
     }
+
+    [Fact]
+    public void AcrossTheWrapADescriptorClaimingMoreThanWasWrittenIsCorrupt()
+    {
+        using var f = new SharedRingFile(RingBytes);
+        // 72 bytes readable across the wrap (read 224, write 40); the descriptor claims 160.
+        Span<byte> d = f.Data(1);
+        BinaryPrimitives.WriteUInt16LittleEndian(d[224..], VmbusLayout.PacketTypeInband);
+        BinaryPrimitives.WriteUInt16LittleEndian(d[226..], VmbusLayout.DescriptorUnits);
+        BinaryPrimitives.WriteUInt16LittleEndian(d[228..], 20);
+        f.SetIndices(1, 40, 224);
+        Assert.Equal(RingStatus.Corrupt, f.Rx.TryRead(new byte[256]).Status);
+        Assert.Equal(224u, f.Rx.ReadIndex);
+    }
 }
