@@ -13,7 +13,9 @@ set -uo pipefail
 #   systemd shellcheck groff-base    unit verify, KVP script lint, man page warnings
 #   python3 git             test helpers; clones for the make clean and offline-build tests
 #   dpkg-dev lintian rpm    make deb (dpkg-shlibdeps), its lintian check, make rpm
-#   debootstrap systemd-container   the units under a real systemd in a container (tests/Systemd)
+#   debootstrap systemd-container   the units under a real systemd in a container (tests/Systemd);
+#                           the network stacks tests/Systemd/Network uses are debootstrapped
+#                           into its container's root, not installed here
 packages=(make gcc binutils python3 git iproute2 util-linux e2fsprogs xfsprogs btrfs-progs
           clang lld gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
           qemu-user systemd shellcheck groff-base dpkg-dev lintian rpm

@@ -28,7 +28,7 @@ public static class DaemonMain
 
         if (!options.NoDaemon)
         {
-            int rc = Detach.Relaunch(argv0, args, out _);
+            Errno rc = Detach.Relaunch(argv0, args, out _);
             if (rc != 0)
             {
                 Console.Error.WriteLine(argv0 + ": cannot start in the background: " + Errno.Describe(rc));

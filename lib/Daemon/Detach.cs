@@ -13,7 +13,7 @@ namespace HvDaemons.Daemon;
 public static class Detach
 {
     /// <returns>0 once the child runs, else an errno.</returns>
-    public static int Relaunch(string argv0, string[] args, out int childPid)
+    public static Errno Relaunch(string argv0, string[] args, out int childPid)
     {
         childPid = -1;
         // -n goes first: getopt ignores everything after "--", so a -n appended to

@@ -98,7 +98,7 @@ public sealed class ServiceLoop
             case DaemonState.Replying:
                 ChannelResult sent = _channel.Send(_buffer.AsSpan(0, _length));
                 if (sent.Event == ChannelEvent.Ok) return LoopEvent.Sent;
-                _log.Err("write failed; error: " + Errno.Describe(sent.Errno));
+                _log.Err(Failure("write failed", sent));
                 return LoopEvent.SendFailed;
             default: // Reopening
                 _handler.OnReset(ResetReason.Reopen);
@@ -168,17 +168,17 @@ public sealed class ServiceLoop
                 _notify?.Ready("not started: " + why);
                 return LoopEvent.DeviceAbsent;
             case ChannelEvent.Busy:
-                _log.Err("open " + _channel.Description + " failed; error: " + Errno.Describe(r.Errno)
+                _log.Err("open " + _channel.Description + " failed; error: " + Errno.DescribeNamed(r.Errno)
                          + " (another daemon already holds the device)");
                 return LoopEvent.OpenBusy;
             case ChannelEvent.RegistrationFailed:
-                _log.Err("registration to kernel failed; error: " + Errno.Describe(r.Errno));
+                _log.Err("registration to kernel failed; error: " + Errno.DescribeNamed(r.Errno));
                 return LoopEvent.OpenFailed;
             default:
                 if (r.Detail is { } d && !d.StartsWith("open ", StringComparison.Ordinal))
-                    _log.Err(d + "; error: " + Errno.Describe(r.Errno));
+                    _log.Err(d + "; error: " + Errno.DescribeNamed(r.Errno));
                 else
-                    _log.Err("open " + _channel.Description + " failed; error: " + Errno.Describe(r.Errno));
+                    _log.Err("open " + _channel.Description + " failed; error: " + Errno.DescribeNamed(r.Errno));
                 return LoopEvent.OpenFailed;
         }
     }
@@ -193,7 +193,7 @@ public sealed class ServiceLoop
             // EINVAL: the descriptors themselves are wrong; anything else may pass, so wait and
             // retry, logging the first of a run only.
             if (polled.Error == Errno.EINVAL || _failedPolls++ == 0)
-                _log.Err("poll failed; error: " + Errno.Describe(polled.Error));
+                _log.Err("poll failed; error: " + Errno.DescribeNamed(polled.Error));
             return polled.Error == Errno.EINVAL ? LoopEvent.PollUnusable : LoopEvent.PollFailed;
         }
         _failedPolls = 0;
@@ -234,10 +234,15 @@ public sealed class ServiceLoop
             default:
                 // EAGAIN: woken without a message; EINTR: a signal that was not a stop.
                 if (r.Errno == Errno.EAGAIN || r.Errno == Errno.EINTR) return LoopEvent.Idle;
-                _log.Err("read failed; error: " + Errno.Describe(r.Errno));
+                _log.Err(Failure("read failed", r));
                 return LoopEvent.ReadFailed;
         }
     }
+
+    /// <summary>"read failed; error: 5 Input/output error (EIO)": upstream's form with the
+    /// name, then what the channel knows more.</summary>
+    static string Failure(string what, in ChannelResult r)
+        => what + "; error: " + Errno.DescribeNamed(r.Errno) + (r.Detail is { } detail ? ": " + detail : "");
 
     /// <summary>While registering, the registration says whether a message is the kernel's reply.</summary>
     LoopEvent Classify(IRegistration registration)

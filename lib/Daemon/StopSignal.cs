@@ -12,23 +12,23 @@ namespace HvDaemons.Daemon;
 /// that blocks in read() instead (no poll per message) has its read ended by the signal: see
 /// <see cref="InterruptReadsOfThisThread"/>.
 /// </summary>
-public sealed unsafe class StopSignal : IDisposable
+public sealed class StopSignal : IDisposable
 {
-    readonly int _read;
-    readonly int _write;
+    readonly FileDescriptor _read;
+    readonly FileDescriptor _write;
     readonly PosixSignalRegistration? _term;
     readonly PosixSignalRegistration? _int;
+    readonly object _lifetime = new();
+    bool _disposed;
+    bool _wakesSent;
     int _requested;
     int _reading;
     nuint _reader;
 
     public StopSignal(bool handleSignals = true)
     {
-        int* fds = stackalloc int[2];
-        if (LibC.pipe2(fds, LibC.O_CLOEXEC | LibC.O_NONBLOCK) != 0)
-            throw new InvalidOperationException("pipe2 failed: " + Errno.Describe(LibC.errno));
-        _read = fds[0];
-        _write = fds[1];
+        SysResult r = Posix.Pipe(nonBlocking: true, out _read, out _write);
+        if (!r.Ok) throw new InvalidOperationException("pipe2 failed: " + Errno.Describe(r.Error));
         if (handleSignals)
         {
             _term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
@@ -37,7 +37,7 @@ public sealed unsafe class StopSignal : IDisposable
     }
 
     /// <summary>Readable once a stop was requested.</summary>
-    public int Fd => _read;
+    public int Fd => _read.Fd;
 
     public bool Requested => Volatile.Read(ref _requested) != 0;
 
@@ -57,8 +57,12 @@ public sealed unsafe class StopSignal : IDisposable
     {
         Cause ??= cause;
         Interlocked.Exchange(ref _requested, 1);   // a full fence: ordered before the look at _reading
-        byte b = 1;
-        LibC.write(_write, &b, 1);
+        lock (_lifetime)
+        {
+            if (_disposed) return;
+            // Non-blocking: a full pipe (EAGAIN) is readable already.
+            Posix.Write(_write, stackalloc byte[] { 1 });
+        }
         if (InterruptsReads) WakeReader();
     }
 
@@ -85,18 +89,33 @@ public sealed unsafe class StopSignal : IDisposable
     // ends nothing: repeat until it has left the read, for at most 5 s.
     void WakeReader()
     {
-        for (int i = 0; i < 500 && Volatile.Read(ref _reading) != 0; i++)
+        for (int i = 0; i < 500; i++)
         {
-            ThreadInterrupt.Send(_reader, LibC.SIGTERM);
+            lock (_lifetime)
+            {
+                if (_disposed || Volatile.Read(ref _reading) == 0) return;
+                ThreadInterrupt.Send(_reader, LibC.SIGTERM);
+                _wakesSent = true;
+            }
             Thread.Sleep(10);
         }
     }
 
     public void Dispose()
     {
+        lock (_lifetime)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _read.Dispose();
+            _write.Dispose();
+        }
+        // A SIGTERM sent to the reader may not have reached its handler yet (the runtime
+        // dispatches signals on its own thread): without a registration its default action
+        // would kill the process with status 143 after a clean stop. Once one was sent the
+        // process is on its way out, so the registrations stay until it exits.
+        if (_wakesSent) return;
         _term?.Dispose();
         _int?.Dispose();
-        LibC.close(_read);
-        LibC.close(_write);
     }
 }

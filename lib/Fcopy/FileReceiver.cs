@@ -238,7 +238,7 @@ public sealed class FileReceiver(Logger log) : IDisposable
     public static bool IsSingleComponent(string name)
         => name.Length > 0 && name != "." && name != ".." && name.IndexOf('/') < 0;
 
-    static bool IsDiskFull(int errno) => errno is Errno.ENOSPC or Errno.EDQUOT;
+    static bool IsDiskFull(Errno errno) => errno is Errno.ENOSPC or Errno.EDQUOT;
 
     public void Dispose() => Abandon("daemon stopping");
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using HvDaemons.Os;
-using Tmds.Linux;
 
 namespace HvDaemons.Logging;
 
@@ -14,7 +13,7 @@ namespace HvDaemons.Logging;
 /// not exist at all, lines go to stderr instead, except while <see cref="Logger.DeferLocalOutput"/>
 /// is set: then they wait in memory, since stderr may be a file on a frozen disk.
 /// </summary>
-public sealed unsafe class SyslogLogger : Logger, IDisposable
+public sealed class SyslogLogger : Logger, IDisposable
 {
     const int LogUser = 1 << 3;
     const int MaxPending = 256;
@@ -25,7 +24,7 @@ public sealed unsafe class SyslogLogger : Logger, IDisposable
     readonly Queue<byte[]> _pending = new();
     readonly Queue<(LogLevel Level, string Message)> _deferredLocal = new();
     bool _deferLocal;
-    int _fd = -1;
+    FileDescriptor? _socket;
 
     public SyslogLogger(string ident, string socketPath = "/dev/log")
     {
@@ -74,7 +73,7 @@ public sealed unsafe class SyslogLogger : Logger, IDisposable
     public override void Flush()
     {
         while (_pending.Count > 0 && TrySend(_pending.Peek())) _pending.Dequeue();
-        if (_pending.Count == 0 && Dropped > 0 && _fd >= 0
+        if (_pending.Count == 0 && Dropped > 0 && _socket is not null
             && TrySend(Format(LogLevel.Warning, Dropped + " log lines were lost while syslog was not reading")))
             Dropped = 0;
     }
@@ -99,47 +98,31 @@ public sealed unsafe class SyslogLogger : Logger, IDisposable
 
     bool Connect()
     {
-        if (_fd >= 0) return true;
-        int fd = LibC.socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
-        if (fd < 0) return false;
-        sockaddr_un addr = default;
-        addr.sun_family = (sa_family_t)LibC.AF_UNIX;
-        byte[] path = Encoding.UTF8.GetBytes(_socketPath);
-        if (path.Length >= 108) { LibC.close(fd); return false; }
-        for (int i = 0; i < path.Length; i++) addr.sun_path[i] = path[i];
-        if (LibC.connect(fd, (sockaddr*)&addr, (socklen_t)sizeof(sockaddr_un)) < 0)
-        {
-            LibC.close(fd);
-            return false;
-        }
-        _fd = fd;
+        if (_socket is not null) return true;
+        if (!UnixDatagram.Connect(_socketPath, out FileDescriptor socket).Ok) return false;
+        _socket = socket;
         return true;
     }
 
     bool TrySend(byte[] datagram)
     {
-        fixed (byte* p = datagram)
-        {
-            while (true)
-            {
-                long r = LibC.send(_fd, p, datagram.Length, LibC.MSG_DONTWAIT | LibC.MSG_NOSIGNAL);
-                if (r >= 0) return true;
-                int e = LibC.errno;
-                if (e == Errno.EINTR) continue;
-                if (e != Errno.EAGAIN)
-                {
-                    // The listener went away (syslog restarted): reconnect on the next line.
-                    LibC.close(_fd);
-                    _fd = -1;
-                }
-                return false;
-            }
-        }
+        if (_socket is null) return false;
+        SysResult r = UnixDatagram.Send(_socket, datagram);
+        if (r.Ok) return true;
+        // The listener went away (syslog restarted): reconnect on the next line.
+        if (r.Error != Errno.EAGAIN) Disconnect();
+        return false;
+    }
+
+    void Disconnect()
+    {
+        _socket?.Dispose();
+        _socket = null;
     }
 
     public void Dispose()
     {
         Flush();
-        if (_fd >= 0) { LibC.close(_fd); _fd = -1; }
+        Disconnect();
     }
 }

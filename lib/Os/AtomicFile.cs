@@ -74,8 +74,8 @@ public static unsafe class AtomicFile
         SysResult r = FileStat.Fields(path, followSymlinks: true, out StatxFields st);
         if (!r.Ok) return r.Error == Errno.ENOENT ? SysResult.Success() : r;
         // Not root (tests): the owner stays ours; the mode is still carried over.
-        if (LibC.fchown(fd.Fd, st.Uid, st.Gid) != 0 && LibC.errno != Errno.EPERM) return SysResult.Fail(LibC.errno);
-        return LibC.fchmod(fd.Fd, (mode_t)(st.Mode & 0xFFF)) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+        if (LibC.fchown(fd.Fd, st.Uid, st.Gid) != 0 && Errno.Last != Errno.EPERM) return SysResult.Fail(Errno.Last);
+        return LibC.fchmod(fd.Fd, (mode_t)(st.Mode & 0xFFF)) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
     }
 
     static SysResult Rename(string from, string to)
@@ -83,6 +83,6 @@ public static unsafe class AtomicFile
         byte[] f = NativeString.Utf8z(from), t = NativeString.Utf8z(to);
         fixed (byte* fp = f)
         fixed (byte* tp = t)
-            return Interop.rename(fp, tp) == 0 ? SysResult.Success() : SysResult.Fail(System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+            return Interop.rename(fp, tp) == 0 ? SysResult.Success() : SysResult.Fail(Errno.LastPInvoke);
     }
 }

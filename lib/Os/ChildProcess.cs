@@ -7,7 +7,7 @@ using Tmds.Linux;
 namespace HvDaemons.Os;
 
 /// <summary>What a helper program did: its exit status (or why it has none) and its stdout.</summary>
-public readonly record struct ChildResult(int SpawnError, bool TimedOut, int ExitStatus, string Output)
+public readonly record struct ChildResult(Errno SpawnError, bool TimedOut, int ExitStatus, string Output)
 {
     /// <summary>Killed (with its process group) because the daemon was asked to stop.</summary>
     public bool Stopped { get; init; }
@@ -42,12 +42,11 @@ public static unsafe class ChildProcess
     {
         IReadOnlyList<string> env = environment ?? InheritedEnvironment();
 
-        int* pipe = stackalloc int[2];
-        if (LibC.pipe2(pipe, LibC.O_CLOEXEC) != 0) return new ChildResult(LibC.errno, false, -1, "");
-        using var readEnd = new FileDescriptor(pipe[0]);
-        var writeEnd = new FileDescriptor(pipe[1]);
+        SysResult piped = Posix.Pipe(nonBlocking: false, out FileDescriptor pipeRead, out FileDescriptor writeEnd);
+        using FileDescriptor readEnd = pipeRead;
+        if (!piped.Ok) return new ChildResult(piped.Error, false, -1, "");
 
-        int rc = Spawn.Start(path, argv, env, pipe[1], captureStderr, out int pid);
+        Errno rc = Spawn.Start(path, argv, env, writeEnd.Fd, captureStderr, out int pid);
         writeEnd.Dispose();
         if (rc != 0) return new ChildResult(rc, false, -1, "");
 
@@ -99,7 +98,7 @@ public static unsafe class ChildProcess
             int status = 0;
             int r = Interop.waitpid(pid, &status, 1 /* WNOHANG */);
             if (r == pid) return Decode(status);
-            if (r < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != Errno.EINTR) return -1;
+            if (r < 0 && Errno.LastPInvoke != Errno.EINTR) return -1;
             if (Environment.TickCount64 >= deadline)
             {
                 timedOut = true;
@@ -117,7 +116,7 @@ public static unsafe class ChildProcess
     {
         Interop.kill(-pid, Interop.SIGKILL);   // its whole session/process group: only what we started
         int status = 0;
-        while (Interop.waitpid(pid, &status, 0) < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Errno.EINTR) { }
+        while (Interop.waitpid(pid, &status, 0) < 0 && Errno.LastPInvoke == Errno.EINTR) { }
         return Decode(status);
     }
 

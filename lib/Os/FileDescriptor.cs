@@ -17,5 +17,19 @@ public sealed class FileDescriptor : SafeHandle
     /// <summary>The raw descriptor, for a call made while this object is alive.</summary>
     public int Fd => (int)handle.ToInt64();
 
+    /// <summary>Owns what a call that makes a descriptor returned (-1: errno says why, read here
+    /// first, before anything else can change it).</summary>
+    internal static SysResult Adopt(int result, out FileDescriptor fd)
+    {
+        if (result < 0)
+        {
+            Errno e = Errno.Last;
+            fd = new FileDescriptor();
+            return SysResult.Fail(e);
+        }
+        fd = new FileDescriptor(result);
+        return SysResult.Success(result);
+    }
+
     protected override bool ReleaseHandle() => LibC.close((int)handle.ToInt64()) == 0;
 }

@@ -38,7 +38,7 @@ public static unsafe class FileOps
         while (true)
         {
             if (LibC.fcntl(fd.Fd, cmd, &fl) == 0) return SysResult.Success();
-            int e = LibC.errno;
+            Errno e = Errno.Last;
             if (e != Errno.EINTR) return SysResult.Fail(e);
         }
     }
@@ -53,7 +53,7 @@ public static unsafe class FileOps
         while (true)
         {
             if (Interop.flock(fd.Fd, operation) == 0) return SysResult.Success();
-            int e = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            Errno e = Errno.LastPInvoke;
             if (e != Errno.EINTR) return SysResult.Fail(e);
         }
     }
@@ -71,6 +71,6 @@ public static unsafe class FileOps
         ts[0].tv_nsec = LibC.UTIME_OMIT;
         ts[1].tv_sec = (time_t)sec;
         ts[1].tv_nsec = (long_t)nsec;
-        return LibC.futimens(fd.Fd, ts) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+        return LibC.futimens(fd.Fd, ts) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
     }
 }

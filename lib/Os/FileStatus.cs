@@ -82,7 +82,7 @@ public static unsafe class FileStat
         while (true)
         {
             if (Interop.statx(dirfd, path, flags, Interop.STATX_BASIC_STATS, buffer) == 0) break;
-            int e = Marshal.GetLastPInvokeError();
+            Errno e = Errno.LastPInvoke;
             if (e == Errno.EINTR) continue;
             fields = default;
             return SysResult.Fail(e);

@@ -26,7 +26,7 @@ public static class FsFreeze
             // Tmds.LibC declares the request as int; the bit pattern is what matters.
             int r = LibC.ioctl(fd.Fd, unchecked((int)request), 0);
             if (r >= 0) return SysResult.Success(r);
-            int e = LibC.errno;
+            Errno e = Errno.Last;
             if (e != Errno.EINTR) return SysResult.Fail(e);
         }
     }

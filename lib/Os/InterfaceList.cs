@@ -11,13 +11,13 @@ internal readonly record struct InterfaceEntry(string Name, bool IsIPv6, bool Lo
 internal static unsafe class InterfaceList
 {
     /// <returns>The entries, or null with <paramref name="errno"/> when getifaddrs failed.</returns>
-    public static List<InterfaceEntry>? Read(out int errno)
+    public static List<InterfaceEntry>? Read(out Errno errno)
     {
         errno = 0;
         Interop.ifaddrs* head;
         if (Interop.getifaddrs(&head) != 0)
         {
-            errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            errno = Errno.LastPInvoke;
             return null;
         }
         var list = new List<InterfaceEntry>();

@@ -27,16 +27,9 @@ public static unsafe class Posix
         fixed (byte* pp = p)
         {
             do { r = LibC.open(pp, flags | LibC.O_CLOEXEC, (ushort)mode); }
-            while (r < 0 && LibC.errno == Errno.EINTR);
+            while (r < 0 && Errno.Last == Errno.EINTR);
         }
-        if (r < 0)
-        {
-            int e = LibC.errno;
-            fd = new FileDescriptor();
-            return SysResult.Fail(e);
-        }
-        fd = new FileDescriptor(r);
-        return SysResult.Success(r);
+        return FileDescriptor.Adopt(r, out fd);
     }
 
     public static SysResult Read(FileDescriptor fd, Span<byte> buffer)
@@ -47,7 +40,7 @@ public static unsafe class Posix
             {
                 long r = LibC.read(fd.Fd, b, buffer.Length);
                 if (r >= 0) return SysResult.Success(r);
-                int e = LibC.errno;
+                Errno e = Errno.Last;
                 if (e != Errno.EINTR) return SysResult.Fail(e);
             }
         }
@@ -59,7 +52,7 @@ public static unsafe class Posix
         fixed (byte* b = buffer)
         {
             long r = LibC.read(fd.Fd, b, buffer.Length);
-            return r >= 0 ? SysResult.Success(r) : SysResult.Fail(LibC.errno);
+            return r >= 0 ? SysResult.Success(r) : SysResult.Fail(Errno.Last);
         }
     }
 
@@ -71,7 +64,7 @@ public static unsafe class Posix
             {
                 long r = LibC.write(fd.Fd, b, buffer.Length);
                 if (r >= 0) return SysResult.Success(r);
-                int e = LibC.errno;
+                Errno e = Errno.Last;
                 if (e != Errno.EINTR) return SysResult.Fail(e);
             }
         }
@@ -85,7 +78,7 @@ public static unsafe class Posix
             {
                 long r = LibC.pread(fd.Fd, b, buffer.Length, offset);
                 if (r >= 0) return SysResult.Success(r);
-                int e = LibC.errno;
+                Errno e = Errno.Last;
                 if (e != Errno.EINTR) return SysResult.Fail(e);
             }
         }
@@ -102,7 +95,7 @@ public static unsafe class Posix
                 long r = LibC.pwrite(fd.Fd, b + done, (int)(buffer.Length - done), offset + done);
                 if (r < 0)
                 {
-                    int e = LibC.errno;
+                    Errno e = Errno.Last;
                     if (e == Errno.EINTR) continue;
                     return SysResult.Fail(e);
                 }
@@ -114,13 +107,13 @@ public static unsafe class Posix
     }
 
     public static SysResult Fsync(FileDescriptor fd)
-        => LibC.fsync(fd.Fd) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+        => LibC.fsync(fd.Fd) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
 
     public static SysResult Fdatasync(FileDescriptor fd)
-        => LibC.fdatasync(fd.Fd) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+        => LibC.fdatasync(fd.Fd) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
 
     public static SysResult Ftruncate(FileDescriptor fd, long length)
-        => LibC.ftruncate(fd.Fd, length) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+        => LibC.ftruncate(fd.Fd, length) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
 
     /// <summary>Waits for <paramref name="fds"/> to become readable; EINTR is retried with the same timeout.</summary>
     /// <returns>Number of ready descriptors (0 on timeout).</returns>
@@ -132,7 +125,7 @@ public static unsafe class Posix
             {
                 int r = Interop.poll(p, (nuint)fds.Length, timeoutMs);
                 if (r >= 0) return SysResult.Success(r);
-                int e = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                Errno e = Errno.LastPInvoke;
                 if (e != Errno.EINTR) return SysResult.Fail(e);
             }
         }
@@ -154,18 +147,34 @@ public static unsafe class Posix
         return r;
     }
 
+    /// <summary>pipe2 with O_CLOEXEC (and O_NONBLOCK if asked); both ends owned by the caller.</summary>
+    public static SysResult Pipe(bool nonBlocking, out FileDescriptor readEnd, out FileDescriptor writeEnd)
+    {
+        int* fds = stackalloc int[2];
+        if (LibC.pipe2(fds, LibC.O_CLOEXEC | (nonBlocking ? LibC.O_NONBLOCK : 0)) != 0)
+        {
+            Errno e = Errno.Last;
+            readEnd = new FileDescriptor();
+            writeEnd = new FileDescriptor();
+            return SysResult.Fail(e);
+        }
+        readEnd = new FileDescriptor(fds[0]);
+        writeEnd = new FileDescriptor(fds[1]);
+        return SysResult.Success();
+    }
+
     public static SysResult Mkdir(string path, uint mode)
     {
         byte[] p = NativeString.Utf8z(path);
         fixed (byte* pp = p)
-            return LibC.mkdir(pp, (ushort)mode) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+            return LibC.mkdir(pp, (ushort)mode) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
     }
 
     public static SysResult Unlink(string path)
     {
         byte[] p = NativeString.Utf8z(path);
         fixed (byte* pp = p)
-            return LibC.unlink(pp) == 0 ? SysResult.Success() : SysResult.Fail(LibC.errno);
+            return LibC.unlink(pp) == 0 ? SysResult.Success() : SysResult.Fail(Errno.Last);
     }
 
     public static int GetPid() => LibC.getpid();

@@ -21,7 +21,7 @@ public sealed unsafe class SharedMapping : IDisposable
     {
         mapping = null;
         void* p = LibC.mmap(null, (size_t)(ulong)length, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd.Fd, offset);
-        if (p == (void*)-1) return SysResult.Fail(LibC.errno);
+        if (p == (void*)-1) return SysResult.Fail(Errno.Last);
         mapping = new SharedMapping((byte*)p, length);
         return SysResult.Success();
     }

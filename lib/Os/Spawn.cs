@@ -17,7 +17,7 @@ public static unsafe class Spawn
     /// <param name="stdoutFd">The child's stdout, or -1 for /dev/null.</param>
     /// <param name="stderrToStdout">stderr joins stdout; otherwise it is /dev/null.</param>
     /// <returns>0 once the child runs, else the errno of the spawn.</returns>
-    public static int Start(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment,
+    public static Errno Start(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment,
                             int stdoutFd, bool stderrToStdout, out int pid)
     {
         pid = -1;
@@ -51,7 +51,7 @@ public static unsafe class Spawn
             fixed (byte* f = file)
                 rc = Interop.posix_spawn(&child, f, actions, attr, native.Argv, native.Envp);
             if (rc == 0) pid = child;
-            return rc;
+            return (Errno)rc;
         }
         finally
         {

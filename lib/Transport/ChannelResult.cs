@@ -1,3 +1,5 @@
+using HvDaemons.Os;
+
 namespace HvDaemons.Transport;
 
 /// <summary>What one transport operation produced.</summary>
@@ -22,9 +24,9 @@ public enum ChannelEvent
 }
 
 /// <summary>Typed result at the transport edge: no exceptions for expected failures.</summary>
-public readonly record struct ChannelResult(ChannelEvent Event, int Length = 0, int Errno = 0, string? Detail = null)
+public readonly record struct ChannelResult(ChannelEvent Event, int Length = 0, Errno Errno = Errno.None, string? Detail = null)
 {
     public static ChannelResult Ok(int length = 0) => new(ChannelEvent.Ok, length);
-    public static ChannelResult Failed(int errno, string? detail = null) => new(ChannelEvent.Failed, 0, errno, detail);
+    public static ChannelResult Failed(Errno errno, string? detail = null) => new(ChannelEvent.Failed, 0, errno, detail);
     public static readonly ChannelResult Nothing = new(ChannelEvent.Nothing);
 }

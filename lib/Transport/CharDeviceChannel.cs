@@ -54,18 +54,18 @@ public sealed class CharDeviceChannel : IHostChannel
 
     public ChannelResult Receive(Span<byte> buffer)
     {
-        if (_fd is null) return ChannelResult.Failed(Errno.EBADF, "read");
+        if (_fd is null) return ChannelResult.Failed(Errno.EBADF);
         SysResult r = Posix.ReadOnce(_fd, buffer);
-        if (!r.Ok) return ChannelResult.Failed(r.Error, "read");
+        if (!r.Ok) return ChannelResult.Failed(r.Error);
         int length = (int)r.Value;
         return ChannelResult.Ok(length);
     }
 
     public ChannelResult Send(ReadOnlySpan<byte> reply)
     {
-        if (_fd is null) return ChannelResult.Failed(Errno.EBADF, "write");
+        if (_fd is null) return ChannelResult.Failed(Errno.EBADF);
         SysResult r = Posix.Write(_fd, reply);
-        if (!r.Ok) return ChannelResult.Failed(r.Error, "write");
+        if (!r.Ok) return ChannelResult.Failed(r.Error);
         if (r.Value != reply.Length) return ChannelResult.Failed(Errno.EIO, "short write");
         return ChannelResult.Ok((int)r.Value);
     }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using HvDaemons.Os;
-using Tmds.Linux;
 
 namespace HvDaemons.Transport;
 
@@ -10,13 +9,13 @@ namespace HvDaemons.Transport;
 /// kernel does, queues host requests and collects replies. Failures are scripted (EBUSY on
 /// open, EINVAL on a reply write). A pipe makes it pollable like the real device.
 /// </summary>
-public sealed unsafe class InMemoryChannel : IHostChannel
+public sealed class InMemoryChannel : IHostChannel
 {
     readonly IRegistration _registration;
     readonly byte[] _handshakeReply;
     readonly Queue<byte[]> _toDaemon = new();
-    int _readFd = -1;
-    int _writeFd = -1;
+    FileDescriptor? _read;
+    FileDescriptor? _write;
 
     /// <param name="handshakeReply">What the kernel queues after a valid registration.</param>
     public InMemoryChannel(IRegistration registration, byte[] handshakeReply)
@@ -27,8 +26,8 @@ public sealed unsafe class InMemoryChannel : IHostChannel
 
     public string Description => "in-memory";
     public IRegistration Registration => _registration;
-    public int PollFd => _readFd;
-    public bool IsOpen => _readFd >= 0;
+    public int PollFd => _read?.Fd ?? -1;
+    public bool IsOpen => _read is not null;
 
     /// <summary>Every registration message written, in order.</summary>
     public List<byte[]> Registrations { get; } = new();
@@ -36,10 +35,10 @@ public sealed unsafe class InMemoryChannel : IHostChannel
     public List<byte[]> Replies { get; } = new();
     public int Opens { get; private set; }
 
-    /// <summary>errno for the next Open (e.g. EBUSY); 0 succeeds.</summary>
-    public int FailNextOpenWith { get; set; }
-    /// <summary>errno for the next reply write (e.g. EINVAL after a kernel timeout); 0 succeeds.</summary>
-    public int FailNextSendWith { get; set; }
+    /// <summary>errno for the next Open (e.g. EBUSY); None succeeds.</summary>
+    public Errno FailNextOpenWith { get; set; }
+    /// <summary>errno for the next reply write (e.g. EINVAL after a kernel timeout); None succeeds.</summary>
+    public Errno FailNextSendWith { get; set; }
     /// <summary>Invoked after each reply or failure, so a test can queue the next request or stop.</summary>
     public Action<InMemoryChannel>? AfterSend { get; set; }
 
@@ -54,7 +53,7 @@ public sealed unsafe class InMemoryChannel : IHostChannel
         Opens++;
         if (FailNextOpenWith != 0)
         {
-            int e = FailNextOpenWith;
+            Errno e = FailNextOpenWith;
             FailNextOpenWith = 0;
             return e switch
             {
@@ -63,10 +62,9 @@ public sealed unsafe class InMemoryChannel : IHostChannel
                 _ => ChannelResult.Failed(e),
             };
         }
-        int* fds = stackalloc int[2];
-        LibC.pipe2(fds, LibC.O_CLOEXEC | LibC.O_NONBLOCK);
-        _readFd = fds[0];
-        _writeFd = fds[1];
+        Posix.Pipe(nonBlocking: true, out FileDescriptor read, out FileDescriptor write);
+        _read = read;
+        _write = write;
         var request = new byte[_registration.RequestSize];
         _registration.WriteRequest(request);
         Registrations.Add(request);
@@ -81,8 +79,9 @@ public sealed unsafe class InMemoryChannel : IHostChannel
 
     public ChannelResult Receive(Span<byte> buffer)
     {
-        byte drain;
-        while (LibC.read(_readFd, &drain, 1) > 0) { }
+        if (_read is null) return ChannelResult.Failed(Errno.EBADF);
+        Span<byte> drain = stackalloc byte[64];
+        while (Posix.Read(_read, drain).Value > 0) { }
         if (_toDaemon.Count == 0) return ChannelResult.Failed(Errno.EAGAIN);
         byte[] m = _toDaemon.Peek();
         if (buffer.Length < m.Length) return ChannelResult.Failed(Errno.EINVAL);  // stays queued
@@ -111,15 +110,14 @@ public sealed unsafe class InMemoryChannel : IHostChannel
 
     void Wake()
     {
-        if (_writeFd < 0) return;
-        byte b = 1;
-        LibC.write(_writeFd, &b, 1);
+        if (_write is not null) Posix.Write(_write, stackalloc byte[] { 1 });
     }
 
     public void Close()
     {
-        if (_readFd >= 0) { LibC.close(_readFd); LibC.close(_writeFd); }
-        _readFd = _writeFd = -1;
+        _read?.Dispose();
+        _write?.Dispose();
+        _read = _write = null;
         _toDaemon.Clear();   // like the kernel: unread messages are discarded on release
     }
 

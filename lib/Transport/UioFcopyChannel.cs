@@ -4,7 +4,6 @@ using System.Threading;
 using HvDaemons.Logging;
 using HvDaemons.Os;
 using HvDaemons.Wire;
-using Tmds.Linux;
 
 namespace HvDaemons.Transport;
 
@@ -34,8 +33,8 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     SharedMapping? _mapping;
     VmbusRing? _tx;
     VmbusRing? _rx;
-    int _epoll = -1;
-    int _wake = -1;
+    FileDescriptor? _epoll;
+    FileDescriptor? _wake;
     byte[] _packet = Array.Empty<byte>();
     byte[] _response = Array.Empty<byte>();
     int _pendingLength = -1;    // the FCOPY request awaiting Send, or -1
@@ -54,12 +53,12 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
     /// <summary>From Open until the host's first IC negotiation is agreed: the ring's
     /// counterpart of the char device's registration reply.</summary>
     bool InHandshake { get; set; }
-    public int PollFd => _epoll;
+    public int PollFd => _epoll?.Fd ?? -1;
 
     /// <summary>Names in START arrive as the host sent them: UTF-16LE.</summary>
     public bool NamesAreUtf16 => true;
 
-    /// <summary>IC negotiations that agreed on a version since Open (for tests).</summary>
+    /// <summary>IC negotiations that agreed on a version and were answered, since Open (for tests).</summary>
     public int Negotiations { get; private set; }
 
     public ChannelResult Open()
@@ -86,13 +85,11 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         _packet = new byte[_rx.DataSize];
         _response = new byte[_tx.DataSize];
 
-        _wake = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
-        _epoll = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
-        if (_wake < 0 || _epoll < 0 || !Watch(_device.EventFd) || !Watch(_wake))
+        SysResult made = OpenWakeUps(_device.EventFd);
+        if (!made.Ok)
         {
-            int e = LibC.errno;
             Close();
-            return ChannelResult.Failed(e, "epoll");
+            return ChannelResult.Failed(made.Error, "epoll");
         }
         _log.Info("uio fcopy channel on " + _device.Description + ", " + _rx.DataSize + "-byte rings");
         InHandshake = true;
@@ -100,17 +97,22 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         return ChannelResult.Ok();
     }
 
-    bool Watch(int fd)
+    /// <summary>The set the loop polls: the uio descriptor and our own wake-up eventfd.</summary>
+    SysResult OpenWakeUps(int uioFd)
     {
-        epoll_event ev = default;
-        ev.events = LibC.EPOLLIN;
-        ev.data.fd = fd;
-        return LibC.epoll_ctl(_epoll, LibC.EPOLL_CTL_ADD, fd, &ev) == 0;
+        SysResult r = EventFd.Create(out FileDescriptor wake);
+        _wake = wake;
+        if (!r.Ok) return r;
+        r = Epoll.Create(out FileDescriptor epoll);
+        _epoll = epoll;
+        if (!r.Ok) return r;
+        r = Epoll.WatchReadable(epoll, uioFd);
+        return r.Ok ? Epoll.WatchReadable(epoll, wake.Fd) : r;
     }
 
     public ChannelResult Receive(Span<byte> buffer)
     {
-        if (_device is null || _rx is null) return ChannelResult.Failed(Errno.EBADF, "read");
+        if (_device is null || _rx is null) return ChannelResult.Failed(Errno.EBADF, "not open");
         if (_pendingLength >= 0)
         {
             // The loop asked again without answering: the previous request is dropped unanswered.
@@ -120,8 +122,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         SysResult count = _device.ReadInterruptCount();
         if (!count.Ok && count.Error != Errno.EAGAIN)
             return ChannelResult.Failed(count.Error, "uio read");
-        ulong drained;
-        LibC.read(_wake, &drained, sizeof(ulong));
+        EventFd.Lower(_wake!);
 
         for (int handled = 0; handled < MaxPacketsPerReceive; handled++)
         {
@@ -131,11 +132,9 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
                 RearmOrWake();
                 return ChannelResult.Nothing;
             }
+            // The loop logs it and reopens.
             if (read.Status != RingStatus.Ok)
-            {
-                _log.Err("VMBus channel recv error: " + (read.Detail ?? read.Status.ToString()));
-                return ChannelResult.Failed(Errno.EIO, "ring");
-            }
+                return ChannelResult.Failed(Errno.EIO, "VMBus channel recv error: " + (read.Detail ?? read.Status.ToString()));
             ChannelResult? request = Classify(read.Length, buffer);
             if (request is { } r)
             {
@@ -163,34 +162,30 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         if (type == IcLayout.TypeNegotiate)
         {
             NegotiationOutcome outcome = IcNegotiation.Answer(payload);
-            bool first = false;
-            if (outcome == NegotiationOutcome.Agreed)
-            {
-                Negotiations++;
-                first = InHandshake;
-                InHandshake = false;
-                _log.Info("FCopy IC version " + IcNegotiation.ServiceMajor + "." + IcNegotiation.ServiceMinor);
-            }
-            else
-            {
-                _log.Err("Invalid icmsg negotiate (" + outcome + ")");
-            }
-            if (!Respond(payloadAt, payloadLength)) return ChannelResult.Failed(Errno.EAGAIN, "TX ring full");
+            bool agreed = outcome == NegotiationOutcome.Agreed;
+            if (agreed) _log.Info("FCopy IC version " + IcNegotiation.ServiceMajor + "." + IcNegotiation.ServiceMinor);
+            else _log.Err("Invalid icmsg negotiate (" + outcome + ")");
+            if (!Answered(Respond(payloadAt, payloadLength), "IC negotiation") || !agreed) return null;
+            Negotiations++;
+            bool first = InHandshake;
+            InHandshake = false;
             // Answered: the host now sends requests, which is what "registered" means here.
-            return first ? new ChannelResult(ChannelEvent.Registered, 0, 0, IcNegotiation.ServiceMajor + "." + IcNegotiation.ServiceMinor) : null;
+            return first ? new ChannelResult(ChannelEvent.Registered, 0, Errno.None, IcNegotiation.ServiceMajor + "." + IcNegotiation.ServiceMinor) : null;
         }
         if (type != IcLayout.TypeFcopy)
         {
             _log.Err("Unexpected IC message type " + type + "; answered with failure");
             BinaryPrimitives.WriteUInt32LittleEndian(payload[IcLayout.Status..], HvStatus.E_FAIL);
-            return Respond(payloadAt, payloadLength) ? null : ChannelResult.Failed(Errno.EAGAIN, "TX ring full");
+            Answered(Respond(payloadAt, payloadLength), "IC message type " + type);
+            return null;
         }
         int messageLength = payloadLength - IcLayout.HeaderSize;
         if (messageLength < FcopyLayout.HeaderSize)
         {
             _log.Err("Invalid Fcopy hdr. Packet length too small: " + length);
             BinaryPrimitives.WriteUInt32LittleEndian(payload[IcLayout.Status..], HvStatus.E_FAIL);
-            return Respond(payloadAt, payloadLength) ? null : ChannelResult.Failed(Errno.EAGAIN, "TX ring full");
+            Answered(Respond(payloadAt, payloadLength), "the short FCOPY message");
+            return null;
         }
         // Padding beyond the largest fcopy message carries nothing; the echo keeps it anyway.
         int handed = Math.Min(messageLength, buffer.Length);
@@ -202,18 +197,30 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
 
     public ChannelResult Send(ReadOnlySpan<byte> reply)
     {
-        if (_device is null || _pendingLength < 0) return ChannelResult.Failed(Errno.EBADF, "write");
+        if (_device is null || _pendingLength < 0) return ChannelResult.Failed(Errno.EBADF, "no request to answer");
         uint status = reply.Length >= FcopyLayout.ReplySize ? BinaryPrimitives.ReadUInt32LittleEndian(reply) : HvStatus.E_FAIL;
         int payloadAt = _pendingPayload, payloadLength = _pendingLength - _pendingPayload;
         _pendingLength = -1;
         BinaryPrimitives.WriteUInt32LittleEndian(_packet.AsSpan(payloadAt + IcLayout.Status), status);
-        if (!Respond(payloadAt, payloadLength)) return ChannelResult.Failed(Errno.EAGAIN, "TX ring full");
+        // The loop logs a failure, once.
+        ChannelResult sent = Respond(payloadAt, payloadLength);
+        if (sent.Event != ChannelEvent.Ok) return sent;
         RaiseWakeIfReadable();
         return ChannelResult.Ok(reply.Length);
     }
 
-    /// <summary>Sends the (modified) payload back in a fresh in-band packet and rings the host.</summary>
-    bool Respond(int payloadAt, int payloadLength)
+    /// <summary>A response the channel sends on its own behalf: the loop never sees it, so a
+    /// failure is logged here, and the message is dropped.</summary>
+    bool Answered(in ChannelResult sent, string what)
+    {
+        if (sent.Event == ChannelEvent.Ok) return true;
+        _log.Err("answer to " + what + " not sent; error: " + Errno.DescribeNamed(sent.Errno) + ": " + sent.Detail);
+        return false;
+    }
+
+    /// <summary>Sends the (modified) payload back in a fresh in-band packet and rings the host.
+    /// A failure says why; the caller decides whether and where it is logged.</summary>
+    ChannelResult Respond(int payloadAt, int payloadLength)
     {
         Span<byte> payload = _packet.AsSpan(payloadAt, payloadLength);
         payload[IcLayout.Flags] = IcLayout.ResponseFlags;
@@ -230,24 +237,20 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         {
             RingResult w = _tx!.TryWrite(packet);
             if (w.Status == RingStatus.Ok) break;
-            if (w.Status != RingStatus.Full || waited * 5 >= TxFullWaitMs)
-            {
-                _log.Err("VMBus channel send error: " + (w.Detail ?? w.Status.ToString()));
-                return false;
-            }
-            Signal();   // the host may be waiting for a doorbell before it drains
+            // ENOBUFS, not EAGAIN: the host did not make room in time, which is no "try again".
+            if (w.Status == RingStatus.Full && waited * 5 >= TxFullWaitMs)
+                return ChannelResult.Failed(Errno.ENOBUFS, "VMBus channel send error: TX ring full for " + TxFullWaitMs + " ms");
+            if (w.Status != RingStatus.Full)
+                return ChannelResult.Failed(Errno.EIO, "VMBus channel send error: " + (w.Detail ?? w.Status.ToString()));
+            Signal();   // the host may be waiting for a doorbell before it drains; a failure shows below
             Thread.Sleep(5);
         }
-        return Signal();
+        SysResult signalled = Signal();
+        return signalled.Ok ? ChannelResult.Ok() : ChannelResult.Failed(signalled.Error, "Signal to host failed");
     }
 
     /// <summary>Writing a non-zero value re-enables RX interrupts and signals the host (docs/protocol.md §7.4).</summary>
-    bool Signal()
-    {
-        SysResult r = _device!.WriteIrqControl(1);
-        if (!r.Ok) _log.Err("Signal to host failed: " + Errno.Describe(r.Error));
-        return r.Ok;
-    }
+    SysResult Signal() => _device!.WriteIrqControl(1);
 
     void RearmOrWake()
     {
@@ -262,8 +265,7 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
 
     void Raise()
     {
-        ulong one = 1;
-        LibC.write(_wake, &one, sizeof(ulong));
+        EventFd.Raise(_wake!);
     }
 
     public void Close()
@@ -273,9 +275,9 @@ public sealed unsafe class UioFcopyChannel : IHostChannel
         _tx = _rx = null;
         _device?.Dispose();
         _device = null;
-        if (_epoll >= 0) LibC.close(_epoll);
-        if (_wake >= 0) LibC.close(_wake);
-        _epoll = _wake = -1;
+        _epoll?.Dispose();
+        _wake?.Dispose();
+        _epoll = _wake = null;
         _pendingLength = -1;
         InHandshake = false;
     }

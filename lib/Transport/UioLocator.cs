@@ -51,14 +51,15 @@ public sealed class UioLocator(string sysRoot, string devRoot, Logger log)
                     "no uio node under " + DeviceDir + "/uio after binding uio_hv_generic");
         }
 
-        int ringBytes = RingSize();
+        int ringBytes = RingSize(out string? unusable);
         if (ringBytes <= 0)
         {
             Thread.Sleep(100);   // the channel directory appears once the channel is set up
-            ringBytes = RingSize();
+            ringBytes = RingSize(out unusable);
         }
+        // The loop logs either, once.
         if (ringBytes <= 0)
-            return new ChannelResult(ChannelEvent.Failed, 0, Errno.ENODEV, "Could not determine ring size");
+            return new ChannelResult(ChannelEvent.Failed, 0, Errno.ENODEV, unusable ?? "Could not determine ring size");
         location = new UioLocation(Path.Combine(devRoot, uio), ringBytes);
         return ChannelResult.Ok();
     }
@@ -86,9 +87,11 @@ public sealed class UioLocator(string sysRoot, string devRoot, Logger log)
         return true;
     }
 
-    /// <summary>channels/&lt;relid&gt;/ring covers TX and RX; one ring is half of it.</summary>
-    int RingSize()
+    /// <summary>channels/&lt;relid&gt;/ring covers TX and RX; one ring is half of it. -1 with
+    /// <paramref name="unusable"/> null: no ring file yet.</summary>
+    int RingSize(out string? unusable)
     {
+        unusable = null;
         string channels = Path.Combine(DeviceDir, "channels");
         if (!Directory.Exists(channels)) return -1;
         foreach (string channel in Directory.EnumerateDirectories(channels))
@@ -99,7 +102,7 @@ public sealed class UioLocator(string sysRoot, string devRoot, Logger log)
             long half = st.Size / 2;
             if (half <= VmbusLayout.ControlPageSize || half > MaxRingBytes || half % 4096 != 0)
             {
-                log.Err("Ring buffer size from " + ring + " is unusable: " + st.Size + " bytes");
+                unusable = "Ring buffer size from " + ring + " is unusable: " + st.Size + " bytes";
                 return -1;
             }
             log.Info("Ring buffer size from " + ring + ": " + half + " bytes");

@@ -42,7 +42,7 @@ public static class CrashThaw
                 elsewhere.Add(fs.ToString());
                 continue;
             }
-            int e = ops.Open(fs.MountPoint, out IMountHandle? handle);
+            Errno e = ops.Open(fs.MountPoint, out IMountHandle? handle);
             if (e == 0)
             {
                 e = handle!.Thaw();

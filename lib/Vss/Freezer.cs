@@ -4,13 +4,13 @@ using HvDaemons.Os;
 namespace HvDaemons.Vss;
 
 /// <summary>Result of a freeze walk. On failure everything this walk froze was thawed again.</summary>
-public readonly record struct FreezeOutcome(string? FailedMountPoint, int Errno, ThawOutcome Rollback)
+public readonly record struct FreezeOutcome(string? FailedMountPoint, Errno Errno, ThawOutcome Rollback)
 {
     public bool Ok => FailedMountPoint is null;
 }
 
 /// <summary>Result of a thaw: how many filesystems were thawed, and the first failure if any.</summary>
-public readonly record struct ThawOutcome(int Thawed, string? FailedMountPoint, int Errno)
+public readonly record struct ThawOutcome(int Thawed, string? FailedMountPoint, Errno Errno)
 {
     public bool Ok => FailedMountPoint is null;
 }
@@ -40,7 +40,7 @@ public sealed class Freezer(IFreezeOps ops)
         int before = _held.Count;
         foreach (string mp in mountPoints)
         {
-            int e = ops.Open(mp, out IMountHandle? handle);
+            Errno e = ops.Open(mp, out IMountHandle? handle);
             if (e == 0)
             {
                 e = handle!.Freeze();
@@ -70,10 +70,10 @@ public sealed class Freezer(IFreezeOps ops)
         ThawOutcome held = ThawHeld();
         int thawed = held.Thawed;
         string? failed = held.FailedMountPoint;
-        int errno = held.Errno;
+        Errno errno = held.Errno;
         foreach (string mp in mountPoints)
         {
-            int e = ops.Open(mp, out IMountHandle? handle);
+            Errno e = ops.Open(mp, out IMountHandle? handle);
             if (e == 0)
             {
                 e = handle!.Thaw();
@@ -97,11 +97,11 @@ public sealed class Freezer(IFreezeOps ops)
     {
         int thawed = 0;
         string? failed = null;
-        int errno = 0;
+        Errno errno = 0;
         for (int i = _held.Count - 1; i >= first; i--)
         {
             var (mp, handle) = _held[i];
-            int e = handle.Thaw();
+            Errno e = handle.Thaw();
             if (e == 0 || e == Errno.EINVAL)
             {
                 if (e == 0) thawed++;

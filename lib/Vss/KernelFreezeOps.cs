@@ -5,7 +5,7 @@ namespace HvDaemons.Vss;
 /// <summary>FIFREEZE/FITHAW on a descriptor of the mount point, as upstream issues them.</summary>
 public sealed class KernelFreezeOps : IFreezeOps
 {
-    public int Open(string mountPoint, out IMountHandle? handle)
+    public Errno Open(string mountPoint, out IMountHandle? handle)
     {
         handle = null;
         // Read-only, like upstream. No O_DIRECTORY: a bind-mounted file is a mount point too.
@@ -22,8 +22,8 @@ public sealed class KernelFreezeOps : IFreezeOps
 
     sealed class Handle(FileDescriptor fd) : IMountHandle
     {
-        public int Freeze() => FsFreeze.Freeze(fd).Error;
-        public int Thaw() => FsFreeze.Thaw(fd).Error;
+        public Errno Freeze() => FsFreeze.Freeze(fd).Error;
+        public Errno Thaw() => FsFreeze.Thaw(fd).Error;
         public void Dispose() => fd.Dispose();
     }
 }

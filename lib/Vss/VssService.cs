@@ -193,7 +193,7 @@ public sealed class VssService : IServiceHandler
         AfterThaw(outcome);
         if (!outcome.Ok)
         {
-            _log.Err("failed to thaw file system: err=" + outcome.Errno);
+            _log.Err("failed to thaw file system: err=" + (int)outcome.Errno);
             return;
         }
         _log.Info("VSS: thawed " + outcome.Thawed + " file system(s) before "
@@ -233,7 +233,7 @@ public sealed class VssService : IServiceHandler
         AfterThaw(outcome);
         if (!outcome.Ok)
         {
-            _log.Err("failed to thaw file system: err=" + outcome.Errno);
+            _log.Err("failed to thaw file system: err=" + (int)outcome.Errno);
             return;
         }
         if (retry)

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using HvDaemons.HostSim;
+using HvDaemons.TestSupport;
 using Xunit;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
@@ -9,8 +10,8 @@ namespace HvDaemons.BlackBox;
 
 /// <summary>
 /// What the black-box tests need from the machine. They skip only when it cannot host a
-/// sandbox at all (not root, no /dev/fuse, no unshare); every skip prints a line starting
-/// BLACKBOX-SKIPPED and appends it to out/blackbox-skipped.txt, so CI can fail on it.
+/// sandbox at all (not root, no /dev/fuse, no unshare), visibly (<see cref="VisibleSkip"/>:
+/// a line starting BLACKBOX-SKIPPED in the list tests/run.sh prints; under CI=true a failure).
 /// Missing daemon binaries are a failure, not a skip: run ./build.sh first.
 /// </summary>
 public static class BlackBoxEnvironment
@@ -19,7 +20,7 @@ public static class BlackBoxEnvironment
 
     static readonly Lazy<string?> Reason = new(() => SandboxSupport.WhyUnavailable());
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => Repository.Root;
 
     /// <summary>Where the published daemons are: $HVD_BIN_DIR or $HV_BIN_DIR (e.g.
     /// out/linux-x64-static, to run every black-box test on the static build), else out/linux-x64.</summary>
@@ -36,20 +37,7 @@ public static class BlackBoxEnvironment
     public static void RequireSandbox() => SkipIf(Reason.Value);
 
     /// <summary>Skips the calling test (visibly, as above) when <paramref name="reason"/> is not null.</summary>
-    public static void SkipIf(string? reason)
-    {
-        if (reason is null) return;
-        string line = SkipPrefix + reason;
-        Console.Error.WriteLine(line);
-        try
-        {
-            string marker = Path.Combine(RepoRoot, "out", "blackbox-skipped.txt");
-            Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
-            File.AppendAllText(marker, line + "\n");
-        }
-        catch (IOException) { }
-        Skip.If(true, line);
-    }
+    public static void SkipIf(string? reason) => VisibleSkip.If(reason, SkipPrefix);
 
     /// <summary>Absolute path of a published daemon; fails the test if it was not built.</summary>
     public static string Daemon(string name)
@@ -57,12 +45,5 @@ public static class BlackBoxEnvironment
         string path = Path.Combine(BinDir, name);
         Assert.True(File.Exists(path), path + " is missing: run ./build.sh first (or set HVD_BIN_DIR)");
         return path;
-    }
-
-    static string FindRepoRoot()
-    {
-        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
-            if (File.Exists(Path.Combine(dir, "HvDaemons.sln"))) return dir;
-        return Directory.GetCurrentDirectory();
     }
 }

@@ -120,12 +120,14 @@ public sealed class DaemonTests
     {
         BlackBoxEnvironment.RequireSandbox();
         BlackBoxEnvironment.Daemon("hv_kvp_daemon");
-        var host = new SimHost(new SimKernelOptions { KvpTimeout = TimeSpan.FromMilliseconds(300) });
+        var host = new SimHost();
         using Sandbox sb = StartDaemon(host, "hv_kvp_daemon");
         AssertRegistered(host.Kernel.Kvp, sb);
 
         Assert.True(sb.Stop());
-        KvpReply timedOut = host.Kvp.Get(KvpPoolId.Guest, "late");
+        KvpReply timedOut;
+        using (host.Kernel.Kvp.KernelTimeout(TimeSpan.FromMilliseconds(300)))
+            timedOut = host.Kvp.Get(KvpPoolId.Guest, "late");
         Assert.Equal((HvStatus.E_FAIL, AnswerSource.KernelTimeout), (timedOut.Status, timedOut.Source!.Value));
         Assert.True(sb.Continue());
 

@@ -7,6 +7,7 @@ using HvDaemons.HostSim.Host;
 using HvDaemons.HostSim.Kernel;
 using HvDaemons.HostSim.Sandboxing;
 using HvDaemons.Wire;
+using Tmds.Linux;
 using Xunit;
 
 namespace HvDaemons.BlackBox;
@@ -108,14 +109,8 @@ public sealed class DetachTests
     /// <summary>The child is ours (we started its parent); end it by pid and wait until it is gone.</summary>
     static void StopChild(int pid)
     {
-        if (Native.Kill(pid, 15) != 0) return;
+        if (LibC.kill(pid, LibC.SIGTERM) != 0) return;
         for (int i = 0; i < 200 && Directory.Exists("/proc/" + pid); i++) Thread.Sleep(50);
-        if (Directory.Exists("/proc/" + pid)) Native.Kill(pid, 9);
-    }
-
-    static class Native
-    {
-        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-        public static extern int Kill(int pid, int signal);
+        if (Directory.Exists("/proc/" + pid)) LibC.kill(pid, LibC.SIGKILL);
     }
 }

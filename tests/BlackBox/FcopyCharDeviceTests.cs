@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Security.Cryptography;
+using System.Threading.Tasks;
 using HvDaemons.Fcopy;
 using HvDaemons.HostSim.Host;
 using HvDaemons.HostSim.Kernel;
@@ -21,8 +22,7 @@ sealed class CharDeviceFcopyHost : IFcopyHost
 
     public CharDeviceFcopyHost(string workDir, Action<SandboxSpec>? configure = null)
     {
-        // A short kernel timeout lets ResetTransport provoke a late reply (EINVAL -> reopen).
-        Host = new SimHost(new SimKernelOptions { FcopyTimeout = TimeSpan.FromSeconds(3) });
+        Host = new SimHost();
         SandboxSpec spec = SandboxSpec.ForDaemon(BlackBoxEnvironment.BinDir, "hv_fcopy_daemon");
         spec.Mounts.Add(new SandboxMount.Bind(workDir, workDir));
         configure?.Invoke(spec);
@@ -44,7 +44,11 @@ sealed class CharDeviceFcopyHost : IFcopyHost
     {
         int registrations = Host.Kernel.Fcopy.Registrations;
         Sandbox.Stop();
-        var late = Host.Kernel.Fcopy.Submit(FcopyMessages.Write(0, new byte[1]));
+        // Only this request gets a short kernel timeout: the late reply it provokes is refused
+        // (EINVAL), and the daemon reopens. Every other message keeps the kernel's 30 s.
+        Task<DeviceAnswer> late;
+        using (Host.Kernel.Fcopy.KernelTimeout(TimeSpan.FromSeconds(1)))
+            late = Host.Kernel.Fcopy.Submit(FcopyMessages.Write(0, new byte[1]));
         Assert.True(late.Wait(Bound));
         Assert.Equal(AnswerSource.KernelTimeout, late.Result.Source);
         Sandbox.Continue();

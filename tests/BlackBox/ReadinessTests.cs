@@ -12,13 +12,12 @@ namespace HvDaemons.BlackBox;
 /// <summary>
 /// systemd readiness of the published daemons: with $NOTIFY_SOCKET naming an abstract socket
 /// the test bound, no READY=1 while the kernel's registration reply is held back, READY=1
-/// within 2 s after the daemon read it, STATUS but no second READY after a re-registration,
+/// after the daemon read it (and only then), STATUS but no second READY after a re-registration,
 /// and STOPPING=1 on SIGTERM.
 /// </summary>
 public sealed class ReadinessTests
 {
     static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
-    static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(2);
 
     static SimService Service(SimHost host, string daemon) => daemon switch
     {
@@ -55,9 +54,8 @@ public sealed class ReadinessTests
         service.HoldRegistrationReplies = false;
         Assert.True(service.ReleaseRegistrationReply());
         Assert.True(service.WaitRegistrations(1, Bound), "the reply was not read:\n" + context());
-        DateTime read = DateTime.UtcNow;
-        DateTime? ready = notify.WaitFor("READY=1", ReadyWithin);
-        Assert.True(ready is not null && ready.Value - read < ReadyWithin, "no READY=1 within 2 s of the reply:\n" + context());
+        // No time bound (a loaded machine is slow, not wrong): the order is what systemd relies on.
+        Assert.True(notify.WaitFor("READY=1", Bound) is not null, "no READY=1 after the reply:\n" + context());
         Assert.Contains(notify.With("READY=1"), m => m.Text.Contains("STATUS=" + registeredStatus, StringComparison.Ordinal));
 
         // A host restart makes the daemon reopen and register again: STATUS, never READY again.
@@ -70,7 +68,7 @@ public sealed class ReadinessTests
 
         Assert.True(sb.Terminate());
         Assert.Equal(0, sb.WaitForExit(Bound));
-        Assert.True(notify.WaitFor("STOPPING=1", ReadyWithin) is not null, "no STOPPING=1 on SIGTERM:\n" + context());
+        Assert.True(notify.WaitFor("STOPPING=1", Bound) is not null, "no STOPPING=1 on SIGTERM:\n" + context());
     }
 
     static bool WaitForStatus(NotifyListener notify, string text, TimeSpan timeout)

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Tmds.Linux;
 
 namespace HvDaemons.HostSim;
 
@@ -8,7 +9,7 @@ public static class SandboxSupport
 {
     public static string? WhyUnavailable()
     {
-        if (Native.geteuid() != 0) return "not running as root (mount namespaces and FUSE mounts need it)";
+        if (LibC.geteuid() != 0) return "not running as root (mount namespaces and FUSE mounts need it)";
         if (!File.Exists("/dev/fuse")) return "/dev/fuse is missing (load the fuse module)";
         foreach (string tool in new[] { "unshare", "setsid", "mount" })
             if (!OnPath(tool)) return tool + " (util-linux) is not installed";

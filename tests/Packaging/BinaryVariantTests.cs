@@ -29,12 +29,12 @@ public abstract class BinaryVariantTests
     /// <summary>Skips or (CI) fails when the binaries or their runner are missing.</summary>
     protected abstract void RequireVariant();
 
-    ToolResult Run(string daemon, params string[] args) => RunAs(Path.Combine(BinDir, daemon), args);
+    CommandResult Run(string daemon, params string[] args) => RunAs(Path.Combine(BinDir, daemon), args);
 
-    ToolResult RunAs(string path, params string[] args)
+    CommandResult RunAs(string path, params string[] args)
     {
         var words = Runner.Concat([path]).Concat(args).ToList();
-        return Tool.Run(words[0], words.Skip(1), env: new Dictionary<string, string> { ["HV_SYSLOG_SOCKET"] = "/nonexistent/hvd-log" },
+        return Command.Run(words[0], words.Skip(1), env: new Dictionary<string, string> { ["HV_SYSLOG_SOCKET"] = "/nonexistent/hvd-log" },
                         timeoutSeconds: 120);
     }
 
@@ -44,16 +44,16 @@ public abstract class BinaryVariantTests
         RequireVariant();
         foreach (string d in new[] { "hv_kvp_daemon", "hv_vss_daemon" })
         {
-            ToolResult help = Run(d, "-h");
+            CommandResult help = Run(d, "-h");
             Assert.True(help.ExitCode == 0, d + " -h: " + help.Describe());
             Assert.Contains("Options are:", help.Stderr);
             Assert.Contains("-n, --no-daemon", help.Stderr);
 
-            ToolResult bad = Run(d, "-x");
+            CommandResult bad = Run(d, "-x");
             Assert.Equal(1, bad.ExitCode);
             Assert.Contains("invalid option -- 'x'", bad.Stderr);
 
-            ToolResult version = Run(d, "--version");
+            CommandResult version = Run(d, "--version");
             Assert.Equal(0, version.ExitCode);
             Assert.StartsWith(d + " (HvDaemons) ", version.Stdout);
         }
@@ -63,7 +63,7 @@ public abstract class BinaryVariantTests
         // Installed a second time as hv_fcopy_uio_daemon: argv[0] selects upstream's -EINVAL.
         using var t = new TempTree("uio-name");
         File.CreateSymbolicLink(t["hv_fcopy_uio_daemon"], Path.Combine(BinDir, "hv_fcopy_daemon"));
-        ToolResult uio = RunAs(t["hv_fcopy_uio_daemon"], "-h");
+        CommandResult uio = RunAs(t["hv_fcopy_uio_daemon"], "-h");
         Assert.Equal(234, uio.ExitCode);
         Assert.Contains("Usage: " + t["hv_fcopy_uio_daemon"], uio.Stderr);
     }
@@ -75,7 +75,7 @@ public abstract class BinaryVariantTests
         PackagingEnvironment.RequireRoot();
         // KVP creates /var/lib/hyperv and fcopy may bind a VMBus device: a private namespace
         // with tmpfs over both, and over /dev/vmbus should this machine have one.
-        string runner = string.Join(' ', Runner.Select(Tool.Quote));
+        string runner = string.Join(' ', Runner.Select(Command.Quote));
         foreach (var (daemon, expected) in new[]
                  {
                      ("hv_kvp_daemon", "KVP: no /dev/vmbus/hv_kvp: nothing to serve on this machine; exiting"),
@@ -83,11 +83,11 @@ public abstract class BinaryVariantTests
                      ("hv_fcopy_daemon", "HV_UIO_FCOPY: no fcopy VMBus device"),
                  })
         {
-            ToolResult r = Tool.InMountNamespace($$"""
+            CommandResult r = Command.InMountNamespace($$"""
                 mount -t tmpfs hvd-varlib /var/lib || exit 90
                 [ -d /dev/vmbus ] && { mount -t tmpfs hvd-vmbus /dev/vmbus || exit 91; }
                 [ -d /sys/bus/vmbus ] && { mount -t tmpfs hvd-sysvmbus /sys/bus/vmbus || exit 92; }
-                HV_SYSLOG_SOCKET=/nonexistent/hvd-log HV_VSS_FROZEN_RECORD=/var/lib/hvd-vss-frozen timeout 60 {{runner}} {{Tool.Quote(Path.Combine(BinDir, daemon))}} -n
+                HV_SYSLOG_SOCKET=/nonexistent/hvd-log HV_VSS_FROZEN_RECORD=/var/lib/hvd-vss-frozen timeout 60 {{runner}} {{Command.Quote(Path.Combine(BinDir, daemon))}} -n
                 echo "status=$?"
                 """);
             // Absence is not an error (see the man pages): one line, status 0, no restart loop.
@@ -164,9 +164,9 @@ public sealed class StaticBinaryTests : BinaryVariantTests
         foreach (string d in PackagingEnvironment.Daemons)
         {
             string path = Path.Combine(BinDir, d);
-            ToolResult dyn = Tool.Run("readelf", "-d", path);
+            CommandResult dyn = Command.Run("readelf", "-d", path);
             Assert.Contains("There is no dynamic section in this file.", dyn.Stdout);
-            ToolResult headers = Tool.Run("readelf", "-lW", path);
+            CommandResult headers = Command.Run("readelf", "-lW", path);
             Assert.Equal(0, headers.ExitCode);
             Assert.DoesNotContain("INTERP", headers.Stdout);
             Assert.DoesNotContain("DYNAMIC", headers.Stdout);
@@ -198,8 +198,8 @@ public sealed class Arm64BinaryTests : BinaryVariantTests
         foreach (string d in PackagingEnvironment.Daemons)
         {
             string path = Path.Combine(BinDir, d);
-            Assert.Contains("AArch64", Tool.Run("readelf", "-h", path).Stdout);
-            var needed = Tool.Run("readelf", "-d", path).Stdout.Split('\n')
+            Assert.Contains("AArch64", Command.Run("readelf", "-h", path).Stdout);
+            var needed = Command.Run("readelf", "-d", path).Stdout.Split('\n')
                 .Where(l => l.Contains("(NEEDED)")).Select(l => l[(l.IndexOf('[') + 1)..l.IndexOf(']')]).Order().ToArray();
             Assert.Equal(new[] { "ld-linux-aarch64.so.1", "libc.so.6", "libm.so.6" }, needed);
         }

@@ -49,7 +49,7 @@ public sealed class CleanTreeTests
         foreach (var (machine, rid) in new[] { ("x86_64", "linux-x64"), ("aarch64", "linux-arm64") })
         {
             stubs.Write("bin/uname", "#!/bin/sh\necho " + machine + "\n", (UnixFileMode)0x1ed);
-            ToolResult r = Tool.Run("make", ["--no-print-directory", "-n", "-C", PackagingEnvironment.RepoRoot, "build"],
+            CommandResult r = Command.Run("make", ["--no-print-directory", "-n", "-C", PackagingEnvironment.RepoRoot, "build"],
                 env: new Dictionary<string, string>
                 {
                     ["MAKEFLAGS"] = "",

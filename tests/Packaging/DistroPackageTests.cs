@@ -37,15 +37,15 @@ public sealed class DistroPackageTests
     public void The_deb_holds_the_daemons_units_and_aliases_and_depends_on_libc6()
     {
         string deb = Deb();
-        string files = Tool.Run("dpkg-deb", "-c", deb).Stdout;
+        string files = Command.Run("dpkg-deb", "-c", deb).Stdout;
         foreach (string f in PackagedFiles) Assert.Contains(" ." + f, files);
         Assert.Contains("hv_fcopy_uio_daemon link to ./usr/sbin/hv_fcopy_daemon", files);
 
-        Assert.Matches(@"^libc6 \(>= 2\.\d+\)", Tool.Run("dpkg-deb", "-f", deb, "Depends").Stdout.Trim());
+        Assert.Matches(@"^libc6 \(>= 2\.\d+\)", Command.Run("dpkg-deb", "-f", deb, "Depends").Stdout.Trim());
         foreach (string field in new[] { "Conflicts", "Replaces", "Provides" })
-            Assert.Equal("hyperv-daemons", Tool.Run("dpkg-deb", "-f", deb, field).Stdout.Trim());
+            Assert.Equal("hyperv-daemons", Command.Run("dpkg-deb", "-f", deb, field).Stdout.Trim());
         // An administrator's vss.conf survives upgrades: dpkg treats it as a conffile.
-        Assert.Equal("/etc/hyperv/vss.conf", Tool.Run("dpkg-deb", "-I", deb, "conffiles").Stdout.Trim());
+        Assert.Equal("/etc/hyperv/vss.conf", Command.Run("dpkg-deb", "-I", deb, "conffiles").Stdout.Trim());
     }
 
     [SkippableFact]
@@ -53,7 +53,7 @@ public sealed class DistroPackageTests
     {
         string deb = Deb();
         PackagingEnvironment.RequireTool("lintian", "lintian");
-        ToolResult r = Tool.Run("lintian", ["--tag-display-limit", "0", deb], timeoutSeconds: 600);
+        CommandResult r = Command.Run("lintian", ["--tag-display-limit", "0", deb], timeoutSeconds: 600);
         string[] errors = r.Stdout.Split('\n').Where(l => l.StartsWith("E: ", StringComparison.Ordinal)).ToArray();
         Assert.True(errors.Length == 0 && r.ExitCode is 0 or 2, "lintian: " + r.Describe());
     }
@@ -66,7 +66,7 @@ public sealed class DistroPackageTests
         using var root = new TempTree("dpkgroot");
         // A root just big enough for the chrooted maintainer scripts: sh with its libraries,
         // /dev/null, and systemctl/udevadm stand-ins that record how they were called.
-        string script = "set -e; R=" + Tool.Quote(root.Root) + "\n" +
+        string script = "set -e; R=" + Command.Quote(root.Root) + "\n" +
             "mkdir -p $R/bin $R/usr/bin $R/dev $R/run/systemd/system $R/var/log $R/var/lib/dpkg/info $R/var/lib/dpkg/updates $R/var/lib/dpkg/triggers\n" +
             "touch $R/var/lib/dpkg/status $R/var/lib/dpkg/available\n" +
             "cp /bin/dash $R/bin/sh\n" +
@@ -74,17 +74,17 @@ public sealed class DistroPackageTests
             "mknod -m 666 $R/dev/null c 1 3\n" +
             "for s in systemctl udevadm; do printf '#!/bin/sh\\necho \"%s $*\" >>/var/log/calls\\n' $s >$R/usr/bin/$s; chmod 755 $R/usr/bin/$s; done\n" +
             // libc6 is not in this root's dpkg database; that one dependency is forced.
-            "dpkg --root=$R --force-depends -i " + Tool.Quote(deb) + "\n";
-        ToolResult install = Tool.Run("bash", "-c", script);
+            "dpkg --root=$R --force-depends -i " + Command.Quote(deb) + "\n";
+        CommandResult install = Command.Run("bash", "-c", script);
         Assert.True(install.ExitCode == 0, "dpkg -i: " + install.Describe());
 
-        Assert.Contains("Status: install ok installed", Tool.Run("dpkg", "--root=" + root.Root, "-s", "hvdaemons").Stdout);
+        Assert.Contains("Status: install ok installed", Command.Run("dpkg", "--root=" + root.Root, "-s", "hvdaemons").Stdout);
         foreach (string f in PackagedFiles) Assert.True(File.Exists(root[f]), f + " not installed");
         string calls = File.ReadAllText(root["/var/log/calls"]);
         Assert.Contains("systemctl daemon-reload\n", calls);
         Assert.Contains("udevadm trigger --action=add --subsystem-match=misc --subsystem-match=vmbus --subsystem-match=uio\n", calls);
 
-        ToolResult remove = Tool.Run("dpkg", "--root=" + root.Root, "--force-depends", "-r", "hvdaemons");
+        CommandResult remove = Command.Run("dpkg", "--root=" + root.Root, "--force-depends", "-r", "hvdaemons");
         Assert.True(remove.ExitCode == 0, "dpkg -r: " + remove.Describe());
         Assert.False(File.Exists(root["/usr/sbin/hv_kvp_daemon"]));
         Assert.Contains("systemctl stop hv_kvp_daemon.service", File.ReadAllText(root["/var/log/calls"]));
@@ -101,16 +101,16 @@ public sealed class DistroPackageTests
         string rpm = Assert.Single(Directory.GetFiles(dir, "hvdaemons-0*.x86_64.rpm"));
         string debuginfo = Assert.Single(Directory.GetFiles(dir, "hvdaemons-debuginfo-*.x86_64.rpm"));
 
-        string[] files = Tool.Run("rpm", "-qlp", rpm).Stdout.Split('\n');
+        string[] files = Command.Run("rpm", "-qlp", rpm).Stdout.Split('\n');
         foreach (string f in PackagedFiles) Assert.Contains(f, files);
-        Assert.Contains(Tool.Run("rpm", "-qp", "--provides", rpm).Stdout.Split('\n'), l => l.StartsWith("hyperv-daemons = "));
-        Assert.Contains(Tool.Run("rpm", "-qp", "--obsoletes", rpm).Stdout.Split('\n'), l => l.StartsWith("hyperv-daemons < "));
-        Assert.Contains("/etc/hyperv/vss.conf", Tool.Run("rpm", "-qcp", rpm).Stdout.Split('\n'));
-        string scripts = Tool.Run("rpm", "-qp", "--scripts", rpm).Stdout;
+        Assert.Contains(Command.Run("rpm", "-qp", "--provides", rpm).Stdout.Split('\n'), l => l.StartsWith("hyperv-daemons = "));
+        Assert.Contains(Command.Run("rpm", "-qp", "--obsoletes", rpm).Stdout.Split('\n'), l => l.StartsWith("hyperv-daemons < "));
+        Assert.Contains("/etc/hyperv/vss.conf", Command.Run("rpm", "-qcp", rpm).Stdout.Split('\n'));
+        string scripts = Command.Run("rpm", "-qp", "--scripts", rpm).Stdout;
         Assert.Contains("daemon-reload", scripts);
         Assert.Contains("udevadm trigger", scripts);
 
-        string[] debugFiles = Tool.Run("rpm", "-qlp", debuginfo).Stdout.Split('\n');
+        string[] debugFiles = Command.Run("rpm", "-qlp", debuginfo).Stdout.Split('\n');
         foreach (string b in PackagingEnvironment.Daemons.Append("hv_kvp_client"))
         {
             string id = DebugFiles.BuildId(Path.Combine(MakeInstall.Out, b));

@@ -17,13 +17,13 @@ public sealed partial class InitramfsTests
         manual_add_modules() { echo "manual_add_modules $*" >>"$CALLS"; }
         """;
 
-    static ToolResult RunHook(TempTree t, bool daemonPresent, string arg = "")
+    static CommandResult RunHook(TempTree t, bool daemonPresent, string arg = "")
     {
         string hook = Path.Combine(PackagingEnvironment.RepoRoot, "packaging/initramfs-tools/hooks/hv_kvp_daemon");
-        string q(string s) => Tool.Quote(s);
+        string q(string s) => Command.Quote(s);
         t.Write("hook-functions", HookFunctions);
         File.WriteAllText(t["calls"], "");
-        return Tool.InMountNamespace($"""
+        return Command.InMountNamespace($"""
             mount -t tmpfs hvd-share /usr/share || exit 90
             mount -t tmpfs hvd-sbin /usr/sbin || exit 91
             mkdir -p /usr/share/initramfs-tools
@@ -40,7 +40,7 @@ public sealed partial class InitramfsTests
         PackagingEnvironment.RequireRoot();
         using var t = new TempTree("hook");
 
-        ToolResult r = RunHook(t, daemonPresent: true);
+        CommandResult r = RunHook(t, daemonPresent: true);
 
         Assert.True(r.ExitCode == 0, r.Describe());
         Assert.Equal(["copy_exec /usr/sbin/hv_kvp_daemon /sbin", "manual_add_modules hv_vmbus hv_utils"],
@@ -53,7 +53,7 @@ public sealed partial class InitramfsTests
         PackagingEnvironment.RequireRoot();
         using var t = new TempTree("hook");
 
-        ToolResult r = RunHook(t, daemonPresent: false);
+        CommandResult r = RunHook(t, daemonPresent: false);
 
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("W: hv_kvp_daemon: /usr/sbin/hv_kvp_daemon is missing", r.Stderr);
@@ -66,7 +66,7 @@ public sealed partial class InitramfsTests
         PackagingEnvironment.RequireRoot();
         using var t = new TempTree("hook");
 
-        ToolResult r = RunHook(t, daemonPresent: true, arg: "prereqs");
+        CommandResult r = RunHook(t, daemonPresent: true, arg: "prereqs");
 
         Assert.Equal((0, "\n"), (r.ExitCode, r.Stdout));
         Assert.Empty(File.ReadAllLines(t["calls"]));
@@ -78,13 +78,13 @@ public sealed partial class InitramfsTests
         PackagingEnvironment.RequireRoot();
         using var t = new TempTree("bottom");
         string script = Path.Combine(PackagingEnvironment.RepoRoot, "packaging/initramfs-tools/scripts/init-bottom/hv_kvp_daemon");
-        string q(string s) => Tool.Quote(s);
-        string sleep = Tool.Find("sleep")!;
+        string q(string s) => Command.Quote(s);
+        string sleep = Command.Find("sleep")!;
         File.Copy(sleep, t["hv_kvp_daemon"]);   // a stand-in whose command line names the daemon
 
         // The pid file names our stand-in: it is stopped and the file removed. Then a pid file
         // naming an unrelated process (a reused pid): that process must survive.
-        ToolResult r = Tool.InMountNamespace($"""
+        CommandResult r = Command.InMountNamespace($"""
             mount -t tmpfs hvd-run /run || exit 90
             {q(t["hv_kvp_daemon"])} 300 & daemon=$!
             {sleep} 300 & other=$!

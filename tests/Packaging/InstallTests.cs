@@ -80,7 +80,7 @@ public sealed class InstallTests
         MakeInstall.RequireBuilt();
         using var dest = new TempTree("install");
 
-        ToolResult r = MakeInstall.Ok("install", "DESTDIR=" + dest.Root);
+        CommandResult r = MakeInstall.Ok("install", "DESTDIR=" + dest.Root);
 
         Assert.Contains("installing the binaries in out/linux-x64", r.Stdout);
         Assert.DoesNotContain("dotnet publish", r.Stdout);
@@ -129,7 +129,7 @@ public sealed class InstallTests
 
         // libexecdir would follow prefix; it is compiled into hv_kvp_daemon, so a different one
         // means a rebuild. Kept at the built value here: this test must not rebuild out/.
-        ToolResult r = MakeInstall.Ok("install", "DESTDIR=" + dest.Root, "prefix=/opt/hv", "sbindir=/opt/hv/bin",
+        CommandResult r = MakeInstall.Ok("install", "DESTDIR=" + dest.Root, "prefix=/opt/hv", "sbindir=/opt/hv/bin",
                        "libexecdir=/usr/libexec", "sharedstatedir=/srv/state", "mandir=/opt/hv/man",
                        "unitdir=/etc/systemd/system", "udevrulesdir=/etc/udev/rules.d");
 
@@ -208,7 +208,7 @@ public sealed class InstallTests
 
     static long Inode(string path)
     {
-        ToolResult r = Tool.Run("stat", "-c", "%i %h", path);
+        CommandResult r = Command.Run("stat", "-c", "%i %h", path);
         Assert.Equal(0, r.ExitCode);
         string[] parts = r.Stdout.Trim().Split(' ');
         Assert.Equal("2", parts[1]);

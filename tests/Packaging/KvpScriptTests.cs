@@ -10,7 +10,7 @@ public sealed class KvpScriptTests
     const string NmRunning = """
         case "$*" in
             "-t -f RUNNING general") echo running ;;
-            "-g IP4.DNS,IP6.DNS device show eth0") printf '10.0.0.2 | 10.0.0.3\nfe80::1%%eth0\n' ;;
+            "-g IP4.DNS,IP6.DNS device show eth0") printf '10.0.0.2 | 10.0.0.3\nfe80\\:\\:1%%eth0\n' ;;
             "-g GENERAL.CONNECTION device show eth0") echo 'Wired connection 1' ;;
             "-g ipv4.method connection show Wired connection 1") echo "$METHOD" ;;
             *) exit 10 ;;
@@ -57,7 +57,7 @@ public sealed class KvpScriptTests
     }
 
     [SkippableFact]
-    public void Dns_asks_NetworkManager_first_and_drops_ipv6_zones()
+    public void Dns_asks_NetworkManager_first_unescapes_its_colons_and_drops_ipv6_zones()
     {
         using var s = new ScriptSandbox();
         s.Seed("/etc/resolv.conf", "nameserver 10.9.9.9\n").Stub("nmcli", NmRunning);

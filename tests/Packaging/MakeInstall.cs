@@ -9,17 +9,17 @@ public static class MakeInstall
 {
     public static string Out => Path.Combine(PackagingEnvironment.RepoRoot, "out", "linux-x64");
 
-    public static ToolResult Run(string target, params string[] variables)
+    public static CommandResult Run(string target, params string[] variables)
     {
         var args = new List<string> { "--no-print-directory", "-C", PackagingEnvironment.RepoRoot, target };
         args.AddRange(variables);
         // The test runner's CI/HVD_* settings must not leak into make's own decisions.
-        return Tool.Run("make", args, env: new Dictionary<string, string> { ["MAKEFLAGS"] = "" });
+        return Command.Run("make", args, env: new Dictionary<string, string> { ["MAKEFLAGS"] = "" });
     }
 
-    public static ToolResult Ok(string target, params string[] variables)
+    public static CommandResult Ok(string target, params string[] variables)
     {
-        ToolResult r = Run(target, variables);
+        CommandResult r = Run(target, variables);
         Assert.True(r.ExitCode == 0, "make " + target + " " + string.Join(' ', variables) + ": " + r.Describe());
         return r;
     }

@@ -18,17 +18,17 @@ public sealed class OfflineBuild : IDisposable
     /// <summary>An absolute symbol only the LDFLAGS word can have put into the link.</summary>
     public const string Marker = "hvd_ldflags_marker";
 
-    readonly Lazy<(SourceClone Clone, ToolResult Result, string Home, string Cache)> _build;
+    readonly Lazy<(SourceClone Clone, CommandResult Result, string Home, string Cache)> _build;
 
     public OfflineBuild() => _build = new(Build);
 
     public SourceClone Clone => _build.Value.Clone;
-    public ToolResult Result => _build.Value.Result;
+    public CommandResult Result => _build.Value.Result;
     public string Home => _build.Value.Home;
     public string Cache => _build.Value.Cache;
     public string Out => Path.Combine(Clone.Root, "out", "linux-x64");
 
-    static (SourceClone, ToolResult, string, string) Build()
+    static (SourceClone, CommandResult, string, string) Build()
     {
         PackagingEnvironment.RequireRoot();
         PackagingEnvironment.RequireTool("unshare", "util-linux");
@@ -37,10 +37,10 @@ public sealed class OfflineBuild : IDisposable
         string home = clone.Scratch("home"), cache = clone.Scratch("nuget");
         // The namespace must really have no way out: only a loopback, and that one down.
         string script = "set -e; if ip -o link | grep -v ': lo:'; then echo 'network left' >&2; exit 99; fi\n" +
-                        "exec env HOME=" + Tool.Quote(home) + " NUGET_PACKAGES=" + Tool.Quote(cache) +
+                        "exec env HOME=" + Command.Quote(home) + " NUGET_PACKAGES=" + Command.Quote(cache) +
                         " make --no-print-directory OFFLINE=1 KVP_SCRIPTS_PATH=" + ScriptsPath +
                         " 'LDFLAGS=-Wl,-z,relro -Wl,--defsym=" + Marker + "=0x4856 -specs=/nonexistent/gcc-only.specs'";
-        ToolResult r = clone.Run(2400, ["unshare", "--net", "--", "bash", "-c", script]);
+        CommandResult r = clone.Run(2400, ["unshare", "--net", "--", "bash", "-c", script]);
         return (clone, r, home, cache);
     }
 
@@ -73,7 +73,7 @@ public sealed class OfflineBuildTests(OfflineBuild build) : IClassFixture<Offlin
     public void The_rid_follows_the_machine()
     {
         _ = build.Result;
-        string want = Tool.Run("uname", "-m").Stdout.Trim() is "aarch64" or "arm64" ? "linux-arm64" : "linux-x64";
+        string want = Command.Run("uname", "-m").Stdout.Trim() is "aarch64" or "arm64" ? "linux-arm64" : "linux-x64";
         Assert.Contains("rid=" + want + "\n", File.ReadAllText(Path.Combine(build.Clone.Root, "out", want, "build-settings")));
     }
 
@@ -95,7 +95,7 @@ public sealed class OfflineBuildTests(OfflineBuild build) : IClassFixture<Offlin
         PackagingEnvironment.RequireTool("readelf", "binutils");
         foreach (string d in PackagingEnvironment.Daemons)
         {
-            ToolResult syms = Tool.Run("readelf", "-sW", Path.Combine(build.Out, d + ".dbg"));
+            CommandResult syms = Command.Run("readelf", "-sW", Path.Combine(build.Out, d + ".dbg"));
             Assert.Contains(syms.Stdout.Split('\n'), l => l.Contains(OfflineBuild.Marker) && l.Contains("0000000000004856"));
         }
     }
@@ -115,8 +115,8 @@ public sealed class OfflineBuildTests(OfflineBuild build) : IClassFixture<Offlin
             Assert.True(File.Exists(installed), installed + " missing");
             Assert.Equal(File.ReadAllBytes(Path.Combine(build.Out, b + ".dbg")), File.ReadAllBytes(installed));
             // The stripped binary names its debug file too (.gnu_debuglink), and has no symbols left.
-            Assert.Contains(b + ".dbg", Tool.Run("readelf", "-p", ".gnu_debuglink", Path.Combine(build.Out, b)).Stdout);
-            Assert.DoesNotContain(".symtab", Tool.Run("readelf", "-SW", Path.Combine(build.Out, b)).Stdout);
+            Assert.Contains(b + ".dbg", Command.Run("readelf", "-p", ".gnu_debuglink", Path.Combine(build.Out, b)).Stdout);
+            Assert.DoesNotContain(".symtab", Command.Run("readelf", "-SW", Path.Combine(build.Out, b)).Stdout);
         }
     }
 }
@@ -126,7 +126,7 @@ public static class DebugFiles
 {
     public static string BuildId(string elf)
     {
-        ToolResult r = Tool.Run("readelf", "-n", elf);
+        CommandResult r = Command.Run("readelf", "-n", elf);
         string? line = r.Stdout.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Build ID: ", StringComparison.Ordinal));
         Assert.True(line is not null, elf + " has no GNU build-id: " + r.Describe());
         string id = line!["Build ID: ".Length..];
@@ -142,7 +142,7 @@ public sealed class LockedRestoreTests
     public void Offline_without_vendor_stops_with_what_to_run()
     {
         using var clone = new SourceClone("novendor");
-        ToolResult r = Tool.Run(Path.Combine(clone.Root, "build.sh"), [], workDir: clone.Root, env: new Dictionary<string, string> { ["OFFLINE"] = "1" });
+        CommandResult r = Command.Run(Path.Combine(clone.Root, "build.sh"), [], workDir: clone.Root, env: new Dictionary<string, string> { ["OFFLINE"] = "1" });
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("OFFLINE=1 needs vendor/ (run make vendor", r.Stderr);
     }
@@ -158,7 +158,7 @@ public sealed class LockedRestoreTests
         // only the request differs and nothing new has to be fetched.
         File.WriteAllText(csproj, text.Replace("<PackageReference Include=\"Tmds.LibC\" Version=\"0.5.0\" />",
             "<PackageReference Include=\"Tmds.LibC\" Version=\"[0.5.0]\" />"));
-        ToolResult r = Tool.Run("dotnet", ["restore", "lib/HvDaemons.csproj", "-nologo"], workDir: clone.Root,
+        CommandResult r = Command.Run("dotnet", ["restore", "lib/HvDaemons.csproj", "-nologo"], workDir: clone.Root,
                                 env: new Dictionary<string, string> { ["CI"] = "true" }, timeoutSeconds: 300);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("NU1004", r.Stdout + r.Stderr);

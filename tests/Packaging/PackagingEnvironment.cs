@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using HvDaemons.TestSupport;
 using Xunit;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
@@ -8,17 +9,17 @@ namespace HvDaemons.Packaging;
 
 /// <summary>
 /// Where the repository and its build outputs are, and what to do when a tool these tests
-/// need is missing: outside CI the test is skipped with a printed reason (also appended to
-/// $HVD_SKIP_LOG, which tests/run.sh lists); under CI=true it fails, since CI installs every
-/// package docs/packaging.md names.
+/// need is missing: outside CI the test is skipped visibly (<see cref="VisibleSkip"/>, lines
+/// starting PACKAGING-SKIPPED); under CI=true it fails, since CI installs every package
+/// docs/packaging.md names.
 /// </summary>
 public static class PackagingEnvironment
 {
     public const string SkipPrefix = "PACKAGING-SKIPPED: ";
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => Repository.Root;
 
-    public static bool InCi => Environment.GetEnvironmentVariable("CI") == "true";
+    public static bool InCi => VisibleSkip.InCi;
 
     public static string StaticBinDir => Path.Combine(RepoRoot, "out", "linux-x64-static");
     public static string Arm64BinDir => Path.Combine(RepoRoot, "out", "linux-arm64");
@@ -26,22 +27,10 @@ public static class PackagingEnvironment
     public static readonly string[] Daemons = ["hv_kvp_daemon", "hv_vss_daemon", "hv_fcopy_daemon"];
 
     /// <summary>Skips (or under CI fails) the calling test unless <paramref name="present"/>.</summary>
-    public static void Require(bool present, string what)
-    {
-        if (present) return;
-        if (InCi) Assert.Fail("CI must have " + what);
-        string line = SkipPrefix + what;
-        Console.Error.WriteLine(line);
-        if (Environment.GetEnvironmentVariable("HVD_SKIP_LOG") is { Length: > 0 } log)
-        {
-            try { File.AppendAllText(log, line + "\n"); }
-            catch (IOException) { }
-        }
-        Skip.If(true, line);
-    }
+    public static void Require(bool present, string what) => VisibleSkip.If(present ? null : what, SkipPrefix);
 
     public static void RequireTool(string tool, string package) =>
-        Require(Tool.Find(tool) is not null, tool + " (apt-get install " + package + ")");
+        Require(Command.Find(tool) is not null, tool + " (apt-get install " + package + ")");
 
     public static void RequireRoot() =>
         Require(HvDaemons.HostSim.SandboxSupport.WhyUnavailable() is null,
@@ -52,12 +41,5 @@ public static class PackagingEnvironment
     {
         foreach (string d in Daemons)
             Require(File.Exists(Path.Combine(dir, d)), Path.Combine(dir, d) + " (run " + build + ")");
-    }
-
-    static string FindRepoRoot()
-    {
-        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
-            if (File.Exists(Path.Combine(dir, "HvDaemons.sln"))) return dir;
-        return Directory.GetCurrentDirectory();
     }
 }

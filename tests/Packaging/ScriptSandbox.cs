@@ -15,7 +15,7 @@ namespace HvDaemons.Packaging;
 public sealed class ScriptSandbox : IDisposable
 {
     static readonly string[] BasicTools =
-        ["sh", "awk", "sed", "grep", "cat", "tr", "head", "tail", "mkdir", "chmod", "mv", "rm", "paste", "dirname", "sort", "env"];
+        ["sh", "awk", "sed", "grep", "cat", "tr", "head", "tail", "mkdir", "chmod", "mv", "rm", "paste", "dirname", "sort", "env", "mktemp", "cp"];
 
     readonly TempTree _tree = new("script");
 
@@ -28,7 +28,7 @@ public sealed class ScriptSandbox : IDisposable
         Directory.CreateDirectory(_tree["seed/run"]);
         foreach (string t in BasicTools)
         {
-            string? real = Tool.Find(t);
+            string? real = Command.Find(t);
             Assert.True(real is not null, t + " is missing");
             // The final target: /usr/bin/awk leads through /etc/alternatives, which the tmpfs hides.
             string target = new FileInfo(real!).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? real!;
@@ -83,7 +83,7 @@ public sealed class ScriptSandbox : IDisposable
     public ScriptSandbox Run(string script, params string[] args)
     {
         string scriptPath = Path.Combine(PackagingEnvironment.RepoRoot, "packaging/scripts", script);
-        string q(string s) => Tool.Quote(s);
+        string q(string s) => Command.Quote(s);
         string argv = string.Join(' ', args.Select(q));
         string driver = $"""
             mount -t tmpfs -o mode=0755 hvd-etc /etc || exit 90
@@ -96,7 +96,7 @@ public sealed class ScriptSandbox : IDisposable
             mkdir -p {q(_tree["result"])}
             cp -a /etc /run {q(_tree["result"])}/
             """;
-        ToolResult r = Tool.InMountNamespace(driver);
+        CommandResult r = Command.InMountNamespace(driver);
         Assert.True(r.ExitCode == 0 && File.Exists(_tree["rc"]), "sandbox failed: " + r.Describe());
         ExitCode = int.Parse(File.ReadAllText(_tree["rc"]).Trim());
         Stdout = File.ReadAllText(_tree["stdout"]);

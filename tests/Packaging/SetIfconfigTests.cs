@@ -76,6 +76,7 @@ public sealed class SetIfconfigTests
             address1=10.0.0.5/24
             address2=10.0.0.6/16
             gateway=10.0.0.1
+            route1=0.0.0.0/0,10.0.0.2,200
             dns=8.8.8.8;
 
             [ipv6]
@@ -109,6 +110,10 @@ public sealed class SetIfconfigTests
                   routes:
                     - to: default
                       via: "10.0.0.1"
+                      metric: 100
+                    - to: default
+                      via: "10.0.0.2"
+                      metric: 200
                   nameservers:
                     addresses:
                       - "8.8.8.8"
@@ -123,7 +128,7 @@ public sealed class SetIfconfigTests
     public void Networkd_gets_a_network_file_matched_by_name_and_a_reconfigure()
     {
         using var s = new ScriptSandbox();
-        s.SeedDirectory("/run/systemd/netif/links").Stub("networkctl");
+        s.SeedDirectory("/run/systemd/netif/links").Stub("networkctl").Stub("systemctl");
 
         Run(s);
 
@@ -137,19 +142,26 @@ public sealed class SetIfconfigTests
             Address=10.0.0.5/24
             Address=10.0.0.6/16
             Address={V6}/64
-            Gateway=10.0.0.1
             DNS=8.8.8.8
             DNS={V6Dns}
 
+            [Route]
+            Gateway=10.0.0.1
+            Metric=100
+
+            [Route]
+            Gateway=10.0.0.2
+            Metric=200
+
             """, s.Result("/etc/systemd/network/10-hyperv-eth0.network"));
-        Assert.Equal(["networkctl reload", "networkctl reconfigure eth0"], s.Calls);
+        Assert.Equal(["systemctl is-active --quiet systemd-networkd.service", "networkctl reload", "networkctl reconfigure eth0"], s.Calls);
     }
 
     [SkippableFact]
     public void Networkd_with_dhcp_and_no_addresses()
     {
         using var s = new ScriptSandbox();
-        s.SeedDirectory("/run/systemd/netif/links").Stub("networkctl");
+        s.SeedDirectory("/run/systemd/netif/links").Stub("networkctl").Stub("systemctl");
 
         Run(s, "HWADDR=00:15:5D:01:02:03\nDEVICE=eth0\nBOOTPROTO=dhcp\n");
 
@@ -174,6 +186,8 @@ public sealed class SetIfconfigTests
                 gateway 10.0.0.1
             iface eth0 inet static
                 address 10.0.0.6/16
+                up ip route add default via 10.0.0.2 dev eth0 metric 200
+                down ip route del default via 10.0.0.2 dev eth0 metric 200 || true
                 dns-nameservers 8.8.8.8 {V6Dns}
             iface eth0 inet6 static
                 address {V6}/64
@@ -225,6 +239,20 @@ public sealed class SetIfconfigTests
         Assert.Empty(s.Calls);
     }
 
+    /// <summary>nmcli exits 0 when NetworkManager refuses a file (measured with NetworkManager 1.42).</summary>
+    [SkippableFact]
+    public void NetworkManager_refusing_the_keyfile_is_a_failure_though_nmcli_exits_0()
+    {
+        using var s = new ScriptSandbox();
+        s.Stub("nmcli", NmRunning.Replace("\"connection load\") [ -f \"$3\" ] || exit 3 ;;",
+                                          "\"connection load\") echo \"Could not load file '$3'\" >&2 ;;"));
+        Run(s);
+        Assert.Equal(1, s.ExitCode);
+        Assert.Contains("NetworkManager could not apply the configuration for eth0: Could not load file '/etc/NetworkManager/system-connections/hyperv-eth0.nmconnection'", s.Stderr);
+        Assert.DoesNotContain(s.Calls, c => c.StartsWith("nmcli connection up", System.StringComparison.Ordinal));
+        Assert.Null(s.Result("/etc/NetworkManager/system-connections/hyperv-eth0.nmconnection"));
+    }
+
     [SkippableFact]
     public void A_failing_stack_or_no_stack_at_all_is_a_failure()
     {
@@ -233,7 +261,9 @@ public sealed class SetIfconfigTests
             s.Stub("nmcli", NmRunning.Replace("\"connection up\") ;;", "\"connection up\") exit 4 ;;"));
             Run(s);
             Assert.Equal(1, s.ExitCode);
-            Assert.Contains("NetworkManager could not apply the configuration for eth0 (status 4)", s.Stderr);
+            Assert.Contains("NetworkManager could not apply the configuration for eth0: exit status 4", s.Stderr);
+            // Refused: no keyfile of ours left behind (there was none before).
+            Assert.Null(s.Result("/etc/NetworkManager/system-connections/hyperv-eth0.nmconnection"));
         }
         using (var s = new ScriptSandbox())
         {

@@ -16,11 +16,11 @@ public sealed class SetupDepsTests
         // Only what the script itself needs; no dpkg-query, so it takes the non-Debian branch.
         foreach (string tool in new[] { "id", "grep" })
         {
-            string? real = Tool.Find(tool);
+            string? real = Command.Find(tool);
             PackagingEnvironment.Require(real is not null, tool);
             File.CreateSymbolicLink(bin["bin/" + tool], real!);
         }
-        ToolResult r = Tool.Run("/bin/bash", [Path.Combine(PackagingEnvironment.RepoRoot, "tests", "setup-deps.sh")],
+        CommandResult r = Command.Run("/bin/bash", [Path.Combine(PackagingEnvironment.RepoRoot, "tests", "setup-deps.sh")],
                                 env: new Dictionary<string, string> { ["PATH"] = bin["bin"] });
         Assert.True(r.ExitCode == 0, r.Describe());
         Assert.DoesNotContain("installing", r.Stdout);

@@ -27,7 +27,7 @@ public sealed class ShellLintTests
     [MemberData(nameof(ShellFiles))]
     public void Parses(string file, string shell)
     {
-        ToolResult r = Tool.Run(shell, "-n", Path.Combine(PackagingEnvironment.RepoRoot, "packaging", file));
+        CommandResult r = Command.Run(shell, "-n", Path.Combine(PackagingEnvironment.RepoRoot, "packaging", file));
         Assert.True(r.ExitCode == 0, file + ": " + r.Describe());
         Assert.StartsWith(shell == "sh" ? "#!/bin/sh\n" : "#!/bin/bash\n", File.ReadAllText(Path.Combine(PackagingEnvironment.RepoRoot, "packaging", file)));
     }
@@ -37,7 +37,7 @@ public sealed class ShellLintTests
     public void Passes_shellcheck(string file, string shell)
     {
         PackagingEnvironment.RequireTool("shellcheck", "shellcheck");
-        ToolResult r = Tool.Run("shellcheck", "-s", shell, Path.Combine(PackagingEnvironment.RepoRoot, "packaging", file));
+        CommandResult r = Command.Run("shellcheck", "-s", shell, Path.Combine(PackagingEnvironment.RepoRoot, "packaging", file));
         Assert.True(r.ExitCode == 0, file + ": " + r.Describe());
     }
 
@@ -48,7 +48,7 @@ public sealed class ShellLintTests
     public void Man_page_formats_without_warnings(string page)
     {
         PackagingEnvironment.RequireTool("groff", "groff-base");
-        ToolResult r = Tool.Run("groff", "-man", "-Tutf8", "-ww", "-z", Path.Combine(PackagingEnvironment.RepoRoot, "packaging/man", page));
+        CommandResult r = Command.Run("groff", "-man", "-Tutf8", "-ww", "-z", Path.Combine(PackagingEnvironment.RepoRoot, "packaging/man", page));
         Assert.True(r.ExitCode == 0 && r.Stderr.Length == 0, page + ": " + r.Describe());
     }
 

@@ -20,7 +20,7 @@ public sealed class SourceClone : System.IDisposable
         PackagingEnvironment.RequireTool("make", "make");
         _tree = new TempTree(tag);
         Root = _tree["src"];
-        ToolResult r = Tool.Run("git", ["clone", "-q", "--no-hardlinks", PackagingEnvironment.RepoRoot, Root]);
+        CommandResult r = Command.Run("git", ["clone", "-q", "--no-hardlinks", PackagingEnvironment.RepoRoot, Root]);
         Assert.True(r.ExitCode == 0, "git clone: " + r.Describe());
     }
 
@@ -49,14 +49,14 @@ public sealed class SourceClone : System.IDisposable
         Make(600, "vendor");
     }
 
-    public ToolResult Make(int timeoutSeconds, params string[] args) => Run(timeoutSeconds, ["make", "--no-print-directory", .. args]);
+    public CommandResult Make(int timeoutSeconds, params string[] args) => Run(timeoutSeconds, ["make", "--no-print-directory", .. args]);
 
-    public ToolResult Run(int timeoutSeconds, IEnumerable<string> command, IDictionary<string, string>? env = null)
+    public CommandResult Run(int timeoutSeconds, IEnumerable<string> command, IDictionary<string, string>? env = null)
     {
         var all = new Dictionary<string, string> { ["MAKEFLAGS"] = "" };
         if (env is not null) foreach (var (k, v) in env) all[k] = v;
         string[] argv = command.ToArray();
-        ToolResult r = Tool.Run(argv[0], argv[1..], workDir: Root, env: all, timeoutSeconds: timeoutSeconds);
+        CommandResult r = Command.Run(argv[0], argv[1..], workDir: Root, env: all, timeoutSeconds: timeoutSeconds);
         Assert.True(r.ExitCode == 0, string.Join(' ', argv) + ": " + r.Describe());
         return r;
     }

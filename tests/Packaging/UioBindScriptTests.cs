@@ -73,7 +73,7 @@ public sealed class UioBindScriptTests
         public void AddRing() => _tree.Write(Device + "/channels/14/ring", new string('\0', 8192));
 
         /// <summary>Runs the script while a stand-in kernel answers its writes.</summary>
-        public ToolResult Run(int timeoutSeconds = 3, bool bindOnNewId = true, TimeSpan? ringAfter = null)
+        public CommandResult Run(int timeoutSeconds = 3, bool bindOnNewId = true, TimeSpan? ringAfter = null)
         {
             var env = new Dictionary<string, string>
             {
@@ -82,7 +82,7 @@ public sealed class UioBindScriptTests
                 ["HV_FCOPY_UIO_BIND_TIMEOUT"] = timeoutSeconds.ToString(),
             };
             string script = Path.Combine(PackagingEnvironment.RepoRoot, "packaging/scripts/hv_fcopy_uio_bind");
-            Task<ToolResult> run = Task.Run(() => Tool.Run("sh", [script], env: env, timeoutSeconds: 60));
+            Task<CommandResult> run = Task.Run(() => Command.Run("sh", [script], env: env, timeoutSeconds: 60));
             DateTime? boundAt = null;
             while (!run.IsCompleted)
             {
@@ -101,7 +101,7 @@ public sealed class UioBindScriptTests
         public void Dispose() => _tree.Dispose();
     }
 
-    static void AssertBoundOnUio3(ToolResult r)
+    static void AssertBoundOnUio3(CommandResult r)
     {
         Assert.True(r.ExitCode == 0, r.Describe());
         Assert.Contains("is /dev/uio3", r.Stderr);
@@ -112,7 +112,7 @@ public sealed class UioBindScriptTests
     {
         using var sys = new FakeSysfs(driverLoaded: false);
 
-        ToolResult r = sys.Run();
+        CommandResult r = sys.Run();
 
         AssertBoundOnUio3(r);
         Assert.Equal("-q uio_hv_generic\n", sys.ModprobeCalls);
@@ -125,7 +125,7 @@ public sealed class UioBindScriptTests
     {
         using var sys = new FakeSysfs(driverLoaded: true);
 
-        ToolResult r = sys.Run();
+        CommandResult r = sys.Run();
 
         AssertBoundOnUio3(r);
         Assert.Equal("", sys.ModprobeCalls);
@@ -137,7 +137,7 @@ public sealed class UioBindScriptTests
         using var sys = new FakeSysfs();
         sys.Bind();
 
-        ToolResult r = sys.Run();
+        CommandResult r = sys.Run();
 
         AssertBoundOnUio3(r);
         Assert.Equal(("", "", ""), (sys.Read(FakeSysfs.Driver + "/new_id"), sys.Read(FakeSysfs.Driver + "/bind"), sys.ModprobeCalls));
@@ -152,7 +152,7 @@ public sealed class UioBindScriptTests
         File.Delete(sys[FakeSysfs.Driver + "/new_id"]);
         Directory.CreateDirectory(sys[FakeSysfs.Driver + "/new_id"]);
 
-        ToolResult r = sys.Run(bindOnNewId: false);
+        CommandResult r = sys.Run(bindOnNewId: false);
 
         AssertBoundOnUio3(r);
         Assert.Equal(Instance + "\n", sys.Read(FakeSysfs.Driver + "/bind"));
@@ -163,7 +163,7 @@ public sealed class UioBindScriptTests
     {
         using var sys = new FakeSysfs();
 
-        ToolResult r = sys.Run(timeoutSeconds: 5, ringAfter: TimeSpan.FromSeconds(1.5));
+        CommandResult r = sys.Run(timeoutSeconds: 5, ringAfter: TimeSpan.FromSeconds(1.5));
 
         AssertBoundOnUio3(r);
     }
@@ -175,7 +175,7 @@ public sealed class UioBindScriptTests
         sys.Bind(ring: false);
         var started = DateTime.UtcNow;
 
-        ToolResult r = sys.Run(timeoutSeconds: 1);
+        CommandResult r = sys.Run(timeoutSeconds: 1);
 
         Assert.True(r.ExitCode == 1, r.Describe());
         Assert.Contains("channels/*/ring after 1s", r.Stderr);
@@ -187,7 +187,7 @@ public sealed class UioBindScriptTests
     {
         using var sys = new FakeSysfs(device: false);
 
-        ToolResult r = sys.Run();
+        CommandResult r = sys.Run();
 
         Assert.True(r.ExitCode == 0, r.Describe());
         Assert.Contains("no fcopy VMBus device", r.Stderr);
@@ -200,7 +200,7 @@ public sealed class UioBindScriptTests
         using var sys = new FakeSysfs();
         sys.Bind(driver: "hv_utils");
 
-        ToolResult r = sys.Run();
+        CommandResult r = sys.Run();
 
         Assert.True(r.ExitCode == 0, r.Describe());
         Assert.Contains("served by hv_utils", r.Stderr);
@@ -215,7 +215,7 @@ public sealed class UioBindScriptTests
         File.WriteAllText(sys[FakeSysfs.Driver + "/new_id"], "");
         File.WriteAllText(sys[FakeSysfs.Driver + "/bind"], "");
 
-        ToolResult again = sys.Run();
+        CommandResult again = sys.Run();
 
         AssertBoundOnUio3(again);
         Assert.Equal(("", ""), (sys.Read(FakeSysfs.Driver + "/new_id"), sys.Read(FakeSysfs.Driver + "/bind")));

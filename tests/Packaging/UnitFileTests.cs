@@ -40,8 +40,8 @@ public sealed class UnitFileTests
         return root;
     }
 
-    static ToolResult Verify(TempTree root, params string[] units) =>
-        Tool.Run("systemd-analyze", new[] { "verify", "--man=no", "--root=" + root.Root }.Concat(units),
+    static CommandResult Verify(TempTree root, params string[] units) =>
+        Command.Run("systemd-analyze", new[] { "verify", "--man=no", "--root=" + root.Root }.Concat(units),
                  workDir: root["/usr/lib/systemd/system"], timeoutSeconds: 120);
 
     [SkippableFact]
@@ -51,7 +51,7 @@ public sealed class UnitFileTests
 
         foreach (string unit in OurUnits)
         {
-            ToolResult r = Verify(root, unit);
+            CommandResult r = Verify(root, unit);
             Assert.True(r.ExitCode == 0, unit + ": " + r.Describe());
             // verify reports unknown keys and bad values only as messages: any line is a defect.
             string output = (r.Stdout + r.Stderr).Trim();
@@ -66,7 +66,7 @@ public sealed class UnitFileTests
         root.Write("/usr/lib/systemd/system/hvd-broken.service",
                    "[Service]\nType=simple\nExecStart=/usr/sbin/hv_missing_daemon -n\nRestart=sometimes\n");
 
-        ToolResult r = Verify(root, "hvd-broken.service");
+        CommandResult r = Verify(root, "hvd-broken.service");
 
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("hv_missing_daemon", r.Stdout + r.Stderr);

@@ -48,7 +48,7 @@ public sealed class BootedContainer : IDisposable
         var host = new SimHost();
         var spec = new SandboxSpec(Command.Find("systemd-nspawn")!,
             "--boot", "--register=no", "--keep-unit", "--private-network", "--console=pipe",
-            "--machine=hvd-" + release.Codename, "--directory=" + root, "--bind=/dev/vmbus");
+            "--machine=hvd-" + release.Name, "--directory=" + root, "--bind=/dev/vmbus");
         // The daemons run inside the container, not in the sandbox: no work dirs of ours there.
         spec.Mounts.Clear();
         // nspawn keeps per-machine state below /run/systemd/nspawn: keep it in the namespace.
@@ -69,8 +69,8 @@ public sealed class BootedContainer : IDisposable
                 if (state is "offline" or "") Thread.Sleep(200);
             } while (state is "offline" or "" && clock.Elapsed < TimeSpan.FromMinutes(1) && !sandbox.HasExited);
             if (state != "running" && state != "degraded")
-                throw new InvalidOperationException(release.Codename + " did not boot within a minute: " + up.Describe() + "\n" + sandbox.Describe());
-            Console.Error.WriteLine(release.Codename + " (systemd " + release.SystemdVersion + ") booted: " + state + " after " + clock.Elapsed.TotalSeconds.ToString("0.0") + " s");
+                throw new InvalidOperationException(release.Name + " did not boot within a minute: " + up.Describe() + "\n" + sandbox.Describe());
+            Console.Error.WriteLine(release.Name + " (systemd " + release.SystemdVersion + ") booted: " + state + " after " + clock.Elapsed.TotalSeconds.ToString("0.0") + " s");
             return container;
         }
         catch

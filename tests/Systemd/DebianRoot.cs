@@ -9,12 +9,29 @@ namespace HvDaemons.Systemd;
 /// gets the fully static build (docs/packaging.md, "Static binaries").</summary>
 public sealed record DebianRelease(string Codename, int SystemdVersion, bool Static)
 {
+    /// <summary>The root's name (its folder, the machine name, the fixture's key): the codename,
+    /// unless the release has a second root with other packages.</summary>
+    public string Name { get; init; } = Codename;
+
+    /// <summary>What debootstrap installs beyond minbase.</summary>
+    public string Packages { get; init; } = "systemd,systemd-sysv,dbus";
+
     public static readonly DebianRelease Bookworm = new("bookworm", 252, Static: false);
     public static readonly DebianRelease Bullseye = new("bullseye", 247, Static: true);
     public static readonly DebianRelease[] All = [Bookworm, Bullseye];
 
-    public static DebianRelease Named(string codename) => Array.Find(All, r => r.Codename == codename)
-        ?? throw new ArgumentException("unknown release " + codename);
+    /// <summary>Bookworm with every network stack hv_set_ifconfig knows on Debian (tests/Systemd/Network):
+    /// NetworkManager (polkitd needs a logind: libpam-systemd), netplan, ifupdown, systemd-networkd
+    /// (in systemd), and what ifupdown needs for DHCP and DNS (isc-dhcp-client, resolvconf); iproute2
+    /// for reading the kernel back, dnsmasq-base as the host side's DHCP server.</summary>
+    public static readonly DebianRelease BookwormNetwork = Bookworm with
+    {
+        Name = "bookworm-net",
+        Packages = "systemd,systemd-sysv,dbus,libpam-systemd,iproute2,network-manager,netplan.io,ifupdown,isc-dhcp-client,resolvconf,dnsmasq-base",
+    };
+
+    public static DebianRelease Named(string name) => Array.Find(All, r => r.Name == name)
+        ?? (name == BookwormNetwork.Name ? BookwormNetwork : throw new ArgumentException("unknown release " + name));
 }
 
 /// <summary>
@@ -31,10 +48,10 @@ public static class DebianRoot
     public static void Build(DebianRelease release, string root)
     {
         string? cache = Environment.GetEnvironmentVariable("HVD_DEBOOTSTRAP_CACHE");
-        string? cached = cache is { Length: > 0 } ? Path.Combine(cache, release.Codename) : null;
+        string? cached = cache is { Length: > 0 } ? Path.Combine(cache, release.Name) : null;
         CommandResult r = cached is not null && File.Exists(Path.Combine(cached, "usr/lib/systemd/systemd"))
             ? Command.Run("cp", ["-a", cached, root], timeoutSeconds: 300)
-            : Command.Run("debootstrap", ["--variant=minbase", "--include=systemd,systemd-sysv,dbus",
+            : Command.Run("debootstrap", ["--variant=minbase", "--include=" + release.Packages,
                                           release.Codename, root, Mirror], timeoutSeconds: 900);
         if (r.ExitCode != 0) throw new InvalidOperationException("debootstrap " + release.Codename + " failed: " + Tail(r.Describe()));
 

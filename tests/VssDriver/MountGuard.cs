@@ -26,8 +26,8 @@ static unsafe class MountGuard
             {
                 // Gone already: a second program exec'd into the same root (a restarted daemon).
                 // The mount check that follows is what decides.
-                if (LibC.errno is Errno.ENOENT or Errno.EINVAL) return null;
-                return "umount old root: " + Errno.Describe(LibC.errno);
+                if (Errno.Last is Errno.ENOENT or Errno.EINVAL) return null;
+                return "umount old root: " + Errno.Describe(Errno.Last);
             }
             LibC.rmdir(p);
         }

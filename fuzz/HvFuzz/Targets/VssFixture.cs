@@ -1,6 +1,7 @@
 using System.Text;
 using HvDaemons.Logging;
 using HvDaemons.Vss;
+using HvDaemons.TestSupport;
 
 namespace HvDaemons.Fuzz.Targets;
 
@@ -31,13 +32,13 @@ sealed class VssFixture : System.IDisposable
 
     public string MountsPath { get; }
     public MemoryLogger Log { get; } = new();
-    public FakeFreezer Freezer { get; private set; } = new();
+    public FakeFreezeOps Freezer { get; private set; } = new();
     public long NowMs { get; set; } = 1_000_000;
     public VssService Service { get; private set; }
 
     VssService New()
     {
-        Freezer = new FakeFreezer();
+        Freezer = new FakeFreezeOps();
         var paths = new VssPaths(MountsPath, _fx.Path("sys/dev/block"));
         return new VssService(paths, Log, new VssSettings(60_000, 1000), Freezer, FakeDevices.Lookup, () => NowMs);
     }

@@ -60,7 +60,7 @@ sealed class VssHandleTarget : FuzzTarget
             _fx.Service.OnTimer();
             Check(_fx.Freezer.Frozen.Count == 0 && _fx.Freezer.OpenHandles == 0, "watchdog left something frozen or open");
         }
-        _fx.Freezer.FreezeOrder.Clear();
+        _fx.Freezer.ForgetHistory();
         return new Verdict(status != HvStatus.S_OK || op >= VssOp.Count, FuzzRunner.Behaviour(op < 10 ? op : 10, length, status, _fx.Service.FrozenCount));
     }
 

@@ -52,7 +52,7 @@ sealed class VssMountsTarget : FuzzTarget
         Check(thaw == HvStatus.S_OK, $"THAW failed: 0x{thaw:X8}");
         Check(_fx.Freezer.Frozen.Count == 0 && _fx.Freezer.OpenHandles == 0 && _fx.Service.FrozenCount == 0,
               "THAW left something frozen or open");
-        _fx.Freezer.FreezeOrder.Clear();
+        _fx.Freezer.ForgetHistory();
         return new Verdict(mounts.Count == 0, FuzzRunner.Behaviour(freeze, Math.Min(frozen.Count, 8), Math.Min(mounts.Count, 12), Fixture.LastLine(_fx.Log)));
     }
 

@@ -13,7 +13,7 @@ namespace HvDaemons.Kvp.Net;
 internal static class InterfaceAddresses
 {
     /// <returns>The addresses, or null with <paramref name="errno"/> when getifaddrs failed.</returns>
-    public static List<IfAddress>? Read(out int errno)
+    public static List<IfAddress>? Read(out Errno errno)
     {
         List<InterfaceEntry>? entries = InterfaceList.Read(out errno);
         if (entries is null) return null;

@@ -45,7 +45,7 @@ internal sealed partial class IpInfoService
             _log.Err($"GET_IP_INFO: no interface has the MAC address {mac}");
             return HvStatus.E_FAIL;
         }
-        List<IfAddress>? all = InterfaceAddresses.Read(out int errno);
+        List<IfAddress>? all = InterfaceAddresses.Read(out Errno errno);
         if (all is null)
         {
             _log.Err("getifaddrs failed; error: " + Errno.Describe(errno));

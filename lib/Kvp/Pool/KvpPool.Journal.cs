@@ -55,7 +55,7 @@ internal sealed partial class KvpPool
         return true;
     }
 
-    static bool CanGoWithoutJournal(int errno) =>
+    static bool CanGoWithoutJournal(Errno errno) =>
         errno is Errno.ENOSPC or Errno.EDQUOT or Errno.EACCES or Errno.EPERM or Errno.EROFS;
 
     SysResult Apply(long offset, long newSize, ReadOnlySpan<byte> bytes, long size)

@@ -51,5 +51,5 @@ internal static class LockWait
     }
 
     /// <summary>EWOULDBLOCK (= EAGAIN) from flock, EAGAIN or EACCES from F_SETLK: someone holds it.</summary>
-    public static bool IsContention(int errno) => errno == Errno.EAGAIN || errno == Errno.EACCES;
+    public static bool IsContention(Errno errno) => errno == Errno.EAGAIN || errno == Errno.EACCES;
 }

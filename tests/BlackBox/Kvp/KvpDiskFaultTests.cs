@@ -81,7 +81,9 @@ public sealed class KvpDiskFaultTests
         Assert.Equal(HvStatus.S_CONT, update.Status);
         KvpReply del = d.Kvp.Delete(KvpPoolId.External, "stored-2");
         Assert.Equal(HvStatus.S_CONT, del.Status);
-        Assert.Equal(3, d.Log.Lines.Count(l => l.Message.StartsWith("Failed to write file, pool: 0; error: 30 ", StringComparison.Ordinal)));
+        static bool Refused(SyslogLine l) => l.Message.StartsWith("Failed to write file, pool: 0; error: 30 ", StringComparison.Ordinal);
+        Assert.True(d.Log.WaitForCount(Refused, 3, KvpDaemon.Bound), d.Describe());
+        Assert.Equal(3, d.Log.Lines.Count(Refused));
         Assert.Equal(3, d.ErrorLines);   // one line per refused request, nothing else
 
         Assert.Equal(seeded, File.ReadAllBytes(d.PoolPath(0)));
@@ -144,10 +146,12 @@ public sealed class KvpDiskFaultTests
     public void A_lock_held_past_the_kernel_timeout_costs_one_request_and_nothing_stored(string kind)
     {
         var spec = KvpDaemon.Spec().WithFile(KvpDaemon.PoolDir + "/.kvp_pool_1", PoolRecords.Encode(Stored));
-        using var d = KvpDaemon.Start(spec, new SimKernelOptions { KvpTimeout = TimeSpan.FromSeconds(1) });
+        using var d = KvpDaemon.Start(spec);
         using (var holder = new LockHolder(d.PoolPath(1), kind))
         {
-            KvpReply r = d.Kvp.Set(KvpPoolId.Guest, "while-locked", "late");
+            KvpReply r;
+            using (d.Device.KernelTimeout(TimeSpan.FromSeconds(1)))
+                r = d.Kvp.Set(KvpPoolId.Guest, "while-locked", "late");
             Assert.Equal((HvStatus.E_FAIL, AnswerSource.KernelTimeout), (r.Status, r.Source!.Value));
             Assert.Null(d.Sandbox.ExitCode);
             holder.Release();

@@ -28,7 +28,7 @@ public sealed class KvpIpInfoTests
 
     const string WorkedKeyfile =
         "\n[connection]\ninterface-name=eth0\n\n[ethernet]\nmac-address=00:15:5D:01:02:03\n" +
-        "\n[ipv4]\naddress1=10.0.0.5/24\naddress2=10.0.0.6/16\nmethod=manual\ngateway=10.0.0.1,10.0.0.2\ndns=8.8.8.8\n" +
+        "\n[ipv4]\naddress1=10.0.0.5/24\naddress2=10.0.0.6/16\nmethod=manual\ngateway=10.0.0.1\nroute1=0.0.0.0/0,10.0.0.2,200\ndns=8.8.8.8\n" +
         "\n[ipv6]\naddress1=2001:db8::5/64\nmethod=manual\ndns=2001:db8::53\n";
 
     static readonly KvpIpInfo Worked = new(Guid, AddrFamily.IPv4 | AddrFamily.IPv6, false,

@@ -50,8 +50,8 @@ public sealed class KvpLockWaitTests
                     Assert.Null(d.Sandbox.WaitForExit(TimeSpan.FromMilliseconds(300)));   // waiting for the lock
                     var sw = Stopwatch.StartNew();
                     Assert.True(d.Sandbox.Terminate());
-                    Assert.Equal(0, d.Sandbox.WaitForExit(TimeSpan.FromSeconds(2)));
-                    Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), "stopped after " + sw.Elapsed);
+                    Assert.Equal(0, d.Sandbox.WaitForExit(NotDeaf));
+                    Assert.True(sw.Elapsed < NotDeaf, "stopped after " + sw.Elapsed);
                     Assert.True(waiting.Wait(KvpDaemon.Bound));
                     Assert.Equal(HvStatus.E_FAIL, waiting.Result.Status);
                     Assert.NotNull(d.Log.WaitFor("stopping on SIGTERM", KvpDaemon.Bound));
@@ -69,11 +69,16 @@ public sealed class KvpLockWaitTests
         finally { Directory.Delete(shared, recursive: true); }
     }
 
+    // A daemon deaf to SIGTERM would stop only after the 10 s lock deadline (or never, for the
+    // 300 s script); it stops in milliseconds when it hears it. 5 s tells the two apart on a
+    // loaded machine without turning a slow exit into a failure.
+    static readonly TimeSpan NotDeaf = TimeSpan.FromSeconds(5);
+
     const string Guid = "{f8615163-df3e-46c5-913f-f2d2f965ed0e}";
     const string Scripts = "/usr/libexec/hypervkvpd";
 
     [SkippableFact]
-    public void SIGTERM_while_hv_set_ifconfig_runs_kills_its_process_group_and_the_daemon_exits_within_2_s()
+    public void SIGTERM_while_hv_set_ifconfig_runs_kills_its_process_group_and_the_daemon_exits_at_once()
     {
         var spec = KvpDaemon.Spec();
         spec.Mounts.Add(new SandboxMount.HostDir("/sys/class/net"));
@@ -90,8 +95,8 @@ public sealed class KvpLockWaitTests
 
         var sw = Stopwatch.StartNew();
         Assert.True(d.Sandbox.Terminate());
-        Assert.Equal(0, d.Sandbox.WaitForExit(TimeSpan.FromSeconds(2)));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), "stopped after " + sw.Elapsed);
+        Assert.Equal(0, d.Sandbox.WaitForExit(NotDeaf));
+        Assert.True(sw.Elapsed < NotDeaf, "stopped after " + sw.Elapsed);
         Assert.True(set.Wait(KvpDaemon.Bound));
         Assert.Equal((HvStatus.E_FAIL, AnswerSource.Daemon), (set.Result.Status, set.Result.Source!.Value));
         d.AssertOneLine("killed because the daemon is stopping");

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Text;
 using HvDaemons.HostSim.Kernel;
+using Tmds.Linux;
 
 namespace HvDaemons.HostSim.Fuse;
 
@@ -33,7 +34,7 @@ internal sealed class DeviceFileSystem(SimKernel kernel) : IFuseHandler
                 case FuseOp.GetAttr:
                 case FuseOp.SetAttr: GetAttr(c, r); break;
                 case FuseOp.OpenDir:
-                    if (r.NodeId != FuseLayout.RootId) c.ReplyError(r.Unique, Native.ENOTDIR);
+                    if (r.NodeId != FuseLayout.RootId) c.ReplyError(r.Unique, LibC.ENOTDIR);
                     else c.Reply(r.Unique, new byte[FuseLayout.OpenOutSize]);
                     break;
                 case FuseOp.ReadDir: ReadDir(c, r); break;
@@ -51,7 +52,7 @@ internal sealed class DeviceFileSystem(SimKernel kernel) : IFuseHandler
                 case FuseOp.Forget:
                 case FuseOp.BatchForget: break;   // no reply
                 case FuseOp.Destroy: c.Reply(r.Unique, default); break;
-                default: c.ReplyError(r.Unique, Native.ENOSYS); break;
+                default: c.ReplyError(r.Unique, LibC.ENOSYS); break;
             }
         }
     }
@@ -69,7 +70,7 @@ internal sealed class DeviceFileSystem(SimKernel kernel) : IFuseHandler
         uint readahead = BinaryPrimitives.ReadUInt32LittleEndian(r.Body.AsSpan(FuseLayout.InitMaxReadahead));
         if (major != FuseLayout.KernelMajor)
         {
-            c.ReplyError(r.Unique, Native.EPROTO);
+            c.ReplyError(r.Unique, LibC.EPROTO);
             return;
         }
         c.Minor = Math.Min(minor, FuseLayout.OurMinor);
@@ -104,7 +105,7 @@ internal sealed class DeviceFileSystem(SimKernel kernel) : IFuseHandler
             for (int k = 0; k < devices.Count; k++) if (devices[k].Name == name) i = k;
         if (i < 0)
         {
-            c.ReplyError(r.Unique, Native.ENOENT);
+            c.ReplyError(r.Unique, LibC.ENOENT);
             return;
         }
         ulong node = FirstNode + (ulong)i;
@@ -120,7 +121,7 @@ internal sealed class DeviceFileSystem(SimKernel kernel) : IFuseHandler
     {
         if (r.NodeId != FuseLayout.RootId && Node(r.NodeId) is null)
         {
-            c.ReplyError(r.Unique, Native.ENOENT);
+            c.ReplyError(r.Unique, LibC.ENOENT);
             return;
         }
         byte[] o = new byte[FuseLayout.AttrOutSize];
@@ -166,7 +167,7 @@ internal sealed class DeviceFileSystem(SimKernel kernel) : IFuseHandler
     {
         if (Node(r.NodeId) is not SimService s)
         {
-            c.ReplyError(r.Unique, r.NodeId == FuseLayout.RootId ? Native.EISDIR : Native.ENOENT);
+            c.ReplyError(r.Unique, r.NodeId == FuseLayout.RootId ? LibC.EISDIR : LibC.ENOENT);
             return;
         }
         int rc = s.Open(c, r.Pid, out ulong fh);
@@ -185,7 +186,7 @@ internal sealed class DeviceFileSystem(SimKernel kernel) : IFuseHandler
 
     void Read(FuseConnection c, FuseRequest r)
     {
-        if (Node(r.NodeId) is not SimService s) { c.ReplyError(r.Unique, Native.EBADF); return; }
+        if (Node(r.NodeId) is not SimService s) { c.ReplyError(r.Unique, LibC.EBADF); return; }
         ulong fh = BinaryPrimitives.ReadUInt64LittleEndian(r.Body.AsSpan(FuseLayout.IoFh));
         int size = (int)BinaryPrimitives.ReadUInt32LittleEndian(r.Body.AsSpan(FuseLayout.IoSize));
         s.Read(c, r.Unique, fh, size);
@@ -193,7 +194,7 @@ internal sealed class DeviceFileSystem(SimKernel kernel) : IFuseHandler
 
     void Write(FuseConnection c, FuseRequest r)
     {
-        if (Node(r.NodeId) is not SimService s) { c.ReplyError(r.Unique, Native.EBADF); return; }
+        if (Node(r.NodeId) is not SimService s) { c.ReplyError(r.Unique, LibC.EBADF); return; }
         ulong fh = BinaryPrimitives.ReadUInt64LittleEndian(r.Body.AsSpan(FuseLayout.IoFh));
         int size = (int)BinaryPrimitives.ReadUInt32LittleEndian(r.Body.AsSpan(FuseLayout.IoSize));
         int header = c.Minor < 9 ? 24 : FuseLayout.WriteInSize;
@@ -207,7 +208,7 @@ internal sealed class DeviceFileSystem(SimKernel kernel) : IFuseHandler
 
     void Poll(FuseConnection c, FuseRequest r)
     {
-        if (Node(r.NodeId) is not SimService s) { c.ReplyError(r.Unique, Native.EBADF); return; }
+        if (Node(r.NodeId) is not SimService s) { c.ReplyError(r.Unique, LibC.EBADF); return; }
         ulong fh = BinaryPrimitives.ReadUInt64LittleEndian(r.Body.AsSpan(FuseLayout.IoFh));
         ulong kh = BinaryPrimitives.ReadUInt64LittleEndian(r.Body.AsSpan(FuseLayout.PollKh));
         uint flags = BinaryPrimitives.ReadUInt32LittleEndian(r.Body.AsSpan(FuseLayout.PollFlags));

@@ -2,6 +2,8 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Threading;
+using HvDaemons.Os;
+using Tmds.Linux;
 
 namespace HvDaemons.HostSim.Fuse;
 
@@ -57,18 +59,19 @@ internal sealed unsafe class FuseConnection : IDisposable
 
     public static FuseConnection Open(IFuseHandler handler)
     {
-        int fd = Native.open("/dev/fuse", Native.O_RDWR);
-        if (fd < 0) throw new InvalidOperationException("open /dev/fuse: " + Native.ErrnoName(Native.Errno));
-        int stop = Native.eventfd(0, Native.EFD_CLOEXEC);
+        int fd;
+        fixed (byte* path = NativeString.Utf8z("/dev/fuse")) fd = LibC.open(path, LibC.O_RDWR);
+        if (fd < 0) throw new InvalidOperationException("open /dev/fuse: " + Errno.Describe(Errno.Last));
+        int stop = LibC.eventfd(0, LibC.EFD_CLOEXEC);
         if (stop < 0)
         {
-            Native.close(fd);
-            throw new InvalidOperationException("eventfd: " + Native.ErrnoName(Native.Errno));
+            LibC.close(fd);
+            throw new InvalidOperationException("eventfd: " + Errno.Describe(Errno.Last));
         }
         return new FuseConnection(fd, stop, handler);
     }
 
-    public void MarkCloseOnExec() => Native.fcntl(_fd, Native.F_SETFD, Native.FD_CLOEXEC);
+    public void MarkCloseOnExec() => LibC.fcntl(_fd, LibC.F_SETFD, LibC.FD_CLOEXEC);
 
     /// <summary>Starts serving; call once the fd is mounted (an unmounted fd polls as an error).</summary>
     public void Start()
@@ -80,26 +83,22 @@ internal sealed unsafe class FuseConnection : IDisposable
     void Serve()
     {
         byte[] buffer = new byte[FuseLayout.ReadBufferSize];
-        Span<Native.PollFd> fds = stackalloc Native.PollFd[2];
         try
         {
             while (true)
             {
-                fds[0] = new Native.PollFd { Fd = _fd, Events = Native.POLLIN };
-                fds[1] = new Native.PollFd { Fd = _stopFd, Events = Native.POLLIN };
-                int n;
-                fixed (Native.PollFd* p = fds) n = Native.poll(p, 2, -1);
-                if (n < 0 && Native.Errno == Native.EINTR) continue;
-                if (n < 0 || fds[1].Revents != 0) return;
-                nint got;
-                fixed (byte* b = buffer) got = Native.read(_fd, b, buffer.Length);
+                // EINTR is retried inside; any other failure, or the stop, ends the connection.
+                SysResult polled = Posix.PollReadable(_fd, _stopFd, -1, out _, out bool stopped);
+                if (!polled.Ok || stopped) return;
+                long got;
+                fixed (byte* b = buffer) got = LibC.read(_fd, b, buffer.Length);
                 if (got < 0)
                 {
-                    int e = Native.Errno;
+                    int e = LibC.errno;
                     // ENOENT: a request was interrupted before we read it; EINTR/EAGAIN: retry.
-                    if (e == Native.ENOENT || e == Native.EINTR || e == Native.EAGAIN) continue;
+                    if (e == LibC.ENOENT || e == LibC.EINTR || e == LibC.EAGAIN) continue;
                     // EPERM: not mounted yet (the launcher is still setting up).
-                    if (e == Native.EPERM && !_mounted) { Thread.Sleep(5); continue; }
+                    if (e == LibC.EPERM && !_mounted) { Thread.Sleep(5); continue; }
                     return;   // ENODEV: unmounted; anything else: the connection is unusable
                 }
                 _mounted = true;
@@ -152,21 +151,21 @@ internal sealed unsafe class FuseConnection : IDisposable
         BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(FuseLayout.OutError), error);
         BinaryPrimitives.WriteUInt64LittleEndian(message.AsSpan(FuseLayout.OutUnique), unique);
         payload.CopyTo(message.AsSpan(FuseLayout.OutHeaderSize));
-        nint r;
-        fixed (byte* b = message) r = Native.write(fd, b, total);
+        long r;
+        fixed (byte* b = message) r = LibC.write(fd, b, total);
         return r == total;
     }
 
     public void Dispose()
     {
         ulong one = 1;
-        Native.write(_stopFd, (byte*)&one, 8);
+        LibC.write(_stopFd, (byte*)&one, 8);
         if (_thread is not null && Thread.CurrentThread != _thread) _thread.Join(5000);
         ReportClosed();
         int fd = Interlocked.Exchange(ref _fd, -1);
         // Closing the last /dev/fuse descriptor aborts the connection: anything still blocked in
         // the mount gets ENOTCONN instead of hanging.
-        if (fd >= 0) Native.close(fd);
-        Native.close(_stopFd);
+        if (fd >= 0) LibC.close(fd);
+        LibC.close(_stopFd);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Threading.Tasks;
 using HvDaemons.Wire;
+using Tmds.Linux;
 
 namespace HvDaemons.HostSim.Kernel;
 
@@ -28,7 +29,7 @@ public sealed class FcopyKernel : SimService
 
     private protected override int OnWrite(ReadOnlySpan<byte> data)
     {
-        if (data.Length != FcopyLayout.ReplySize) return -Native.EINVAL;
+        if (data.Length != FcopyLayout.ReplySize) return -LibC.EINVAL;
         uint value = BinaryPrimitives.ReadUInt32LittleEndian(data);
         if (State == ServiceState.DeviceInit)
         {
@@ -37,17 +38,17 @@ public sealed class FcopyKernel : SimService
                 Note("legacy registration (no reply: never READY)");
                 return data.Length;
             }
-            if (value != FcopyOp.Version1) return -Native.EINVAL;
+            if (value != FcopyOp.Version1) return -LibC.EINVAL;
             byte[] reply = new byte[FcopyLayout.ReplySize];
             BinaryPrimitives.WriteUInt32LittleEndian(reply, FcopyOp.Version1);
             Note("registration version 1");
-            return SendRegistrationReply(reply) ? data.Length : -Native.EFAULT;
+            return SendRegistrationReply(reply) ? data.Length : -LibC.EFAULT;
         }
         if (State == ServiceState.UserspaceReq)
         {
             CompleteFromDaemon(value, data.ToArray());
             return data.Length;
         }
-        return -Native.EINVAL;
+        return -LibC.EINVAL;
     }
 }

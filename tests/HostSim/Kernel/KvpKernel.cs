@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Threading.Tasks;
 using HvDaemons.Wire;
+using Tmds.Linux;
 
 namespace HvDaemons.HostSim.Kernel;
 
@@ -30,14 +31,14 @@ public sealed class KvpKernel : SimService
 
     private protected override int OnWrite(ReadOnlySpan<byte> data)
     {
-        if (data.Length < KvpLayout.MessageSize) return -Native.EINVAL;
+        if (data.Length < KvpLayout.MessageSize) return -LibC.EINVAL;
         if (State < ServiceState.Ready)
         {
             byte op = data[KvpLayout.Operation];
             if (op != KvpOp.Register1 && op != KvpOp.Register)
             {
                 Note("incompatible daemon: registration value " + op);
-                return -Native.EINVAL;
+                return -LibC.EINVAL;
             }
             byte[] reply = new byte[KvpLayout.MessageSize];
             reply[KvpLayout.Operation] = op;
@@ -52,6 +53,6 @@ public sealed class KvpKernel : SimService
             CompleteFromDaemon(BinaryPrimitives.ReadUInt32LittleEndian(reply), reply);
             return data.Length;
         }
-        return -Native.EINVAL;
+        return -LibC.EINVAL;
     }
 }

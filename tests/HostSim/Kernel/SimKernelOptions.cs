@@ -2,7 +2,8 @@ using System;
 
 namespace HvDaemons.HostSim.Kernel;
 
-/// <summary>Kernel-side settings; tests shorten the timeouts to exercise the late-reply path.</summary>
+/// <summary>Kernel-side settings. To make one request late, a test uses
+/// <see cref="SimService.KernelTimeout"/> rather than shortening every request here.</summary>
 public sealed record SimKernelOptions
 {
     /// <summary>HV_UTIL_TIMEOUT for every KVP op.</summary>

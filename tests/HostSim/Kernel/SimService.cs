@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using HvDaemons.HostSim.Fuse;
+using HvDaemons.Os;
+using Tmds.Linux;
 
 namespace HvDaemons.HostSim.Kernel;
 
@@ -122,14 +124,14 @@ public abstract partial class SimService
 
     private protected Task<DeviceAnswer> SubmitFromHost(byte operation, byte[] message, TimeSpan timeout, string label)
     {
-        var request = new HostRequest(operation, message, timeout, label);
         lock (_gate)
         {
+            var request = new HostRequest(operation, message, _timeoutOverride ?? timeout, label);
             Note("host -> " + label);
             _hostQueue.Enqueue(request);
             Pump();
+            return request.Done.Task;
         }
-        return request.Done.Task;
     }
 
     /// <summary>Processes queued host packets while the service can take one (one at a time).</summary>
@@ -236,7 +238,7 @@ public abstract partial class SimService
             if (rd.Size < _out.Message.Length)
             {
                 Note("read " + rd.Size + " B < message " + _out.Message.Length + " B -> EINVAL (message stays queued)");
-                rd.Connection.ReplyError(rd.Unique, Native.EINVAL);
+                rd.Connection.ReplyError(rd.Unique, LibC.EINVAL);
                 continue;
             }
             if (!rd.Connection.Reply(rd.Unique, _out.Message)) continue;   // reader was interrupted or died
@@ -252,11 +254,11 @@ public abstract partial class SimService
     internal int Open(FuseConnection connection, uint pid, out ulong fh)
     {
         fh = 0;
-        if (Mode == TransportMode.Destroy) return -Native.EBADF;
+        if (Mode == TransportMode.Destroy) return -LibC.EBADF;
         if (Mode == TransportMode.CharDev)
         {
             Note("open by pid " + pid + " -> EBUSY");
-            return -Native.EBUSY;
+            return -LibC.EBUSY;
         }
         Mode = TransportMode.CharDev;
         _opener = connection;
@@ -270,12 +272,12 @@ public abstract partial class SimService
     {
         if (Mode != TransportMode.CharDev || fh != _openFh || connection != _opener)
         {
-            connection.ReplyError(unique, Native.EBADF);
+            connection.ReplyError(unique, LibC.EBADF);
             return;
         }
         if (connection.EarlyInterrupts.Remove(unique))
         {
-            connection.ReplyError(unique, Native.EINTR);
+            connection.ReplyError(unique, LibC.EINTR);
             return;
         }
         // O_NONBLOCK is ignored, as by the kernel: the read waits for a message.
@@ -287,11 +289,11 @@ public abstract partial class SimService
 
     internal int Write(ulong fh, ReadOnlySpan<byte> data)
     {
-        if (Mode == TransportMode.Destroy) return -Native.EBADF;
-        if (fh != _openFh || Mode != TransportMode.CharDev) return -Native.EBADF;
+        if (Mode == TransportMode.Destroy) return -LibC.EBADF;
+        if (fh != _openFh || Mode != TransportMode.CharDev) return -LibC.EBADF;
         Note("daemon wrote " + data.Length + " B");
         int r = OnWrite(data);
-        if (r < 0) Note("write rejected: " + Native.ErrnoName(-r));
+        if (r < 0) Note("write rejected: " + (((Errno)(-r)).Name() ?? "errno " + -r));
         return r;
     }
 
@@ -299,11 +301,14 @@ public abstract partial class SimService
     /// count on success or a negative errno.</summary>
     private protected abstract int OnWrite(ReadOnlySpan<byte> data);
 
+    /// <summary>POLLRDNORM, which the char devices report beside POLLIN (Tmds.LibC lacks it).</summary>
+    const uint PollRdNorm = 0x040;
+
     internal uint Poll(FuseConnection connection, ulong fh, ulong kh, bool scheduleNotify)
     {
-        if (Mode == TransportMode.Destroy || _dropped.Contains(fh)) return (uint)(Native.POLLERR | Native.POLLHUP);
+        if (Mode == TransportMode.Destroy || _dropped.Contains(fh)) return (uint)(LibC.POLLERR | LibC.POLLHUP);
         if (Mode == TransportMode.CharDev && fh == _openFh && _out is not null)
-            return (uint)(Native.POLLIN | Native.POLLRDNORM);
+            return (uint)LibC.POLLIN | PollRdNorm;
         if (scheduleNotify && !_pollers.Contains((connection, kh))) _pollers.Add((connection, kh));
         return 0;
     }
@@ -314,7 +319,7 @@ public abstract partial class SimService
         int i = _reads.FindIndex(r => r.Connection == connection && r.Unique == unique);
         if (i < 0) return false;
         _reads.RemoveAt(i);
-        connection.ReplyError(unique, Native.EINTR);
+        connection.ReplyError(unique, LibC.EINTR);
         Note("blocked read interrupted -> EINTR");
         return true;
     }
@@ -369,7 +374,7 @@ public abstract partial class SimService
             if (Mode == TransportMode.CharDev)
             {
                 _dropped.Add(_openFh);
-                foreach (PendingRead rd in _reads) rd.Connection.ReplyError(rd.Unique, Native.EIO);
+                foreach (PendingRead rd in _reads) rd.Connection.ReplyError(rd.Unique, LibC.EIO);
                 if (_reads.Count > 0) Note(_reads.Count + " blocked read(s) -> EIO");
                 _reads.Clear();
                 foreach (var (connection, kh) in _pollers) connection.NotifyPoll(kh);

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Threading.Tasks;
 using HvDaemons.Wire;
+using Tmds.Linux;
 
 namespace HvDaemons.HostSim.Kernel;
 
@@ -55,11 +56,11 @@ public sealed class VssKernel : SimService
 
     private protected override int OnWrite(ReadOnlySpan<byte> data)
     {
-        if (data.Length != VssLayout.MessageSize) return -Native.EINVAL;
+        if (data.Length != VssLayout.MessageSize) return -LibC.EINVAL;
         byte op = data[VssLayout.Operation];
         if (op == VssOp.Register || op == VssOp.Register1)
         {
-            if (State > ServiceState.Ready) return -Native.EINVAL;
+            if (State > ServiceState.Ready) return -LibC.EINVAL;
             if (op == VssOp.Register)
             {
                 Note("legacy registration (no reply: never READY)");
@@ -68,7 +69,7 @@ public sealed class VssKernel : SimService
             byte[] reply = new byte[VssLayout.RegistrationReplySize];
             BinaryPrimitives.WriteUInt32LittleEndian(reply, VssOp.Register1);
             Note("registration REGISTER1");
-            return SendRegistrationReply(reply) ? data.Length : -Native.EFAULT;
+            return SendRegistrationReply(reply) ? data.Length : -LibC.EFAULT;
         }
         if (State == ServiceState.UserspaceReq)
         {
@@ -76,6 +77,6 @@ public sealed class VssKernel : SimService
             CompleteFromDaemon(BinaryPrimitives.ReadUInt32LittleEndian(reply), reply);
             return data.Length;
         }
-        return -Native.EINVAL;
+        return -LibC.EINVAL;
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Tmds.Linux;
 
 namespace HvDaemons.HostSim.Sandboxing;
 
@@ -36,7 +37,7 @@ public sealed partial class FreezeRoot
         lock (_restarted)
             foreach (NamespaceProcess p in _restarted)
             {
-                if (!p.HasExited) Native.kill(p.Pid, Native.SIGTERM);
+                if (!p.HasExited) LibC.kill(p.Pid, LibC.SIGTERM);
                 p.Finished(TimeSpan.FromSeconds(10));
                 p.Dispose();
             }

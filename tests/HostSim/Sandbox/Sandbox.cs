@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using HvDaemons.HostSim.Fuse;
 using HvDaemons.HostSim.Kernel;
+using Tmds.Linux;
 
 namespace HvDaemons.HostSim.Sandboxing;
 
@@ -132,12 +133,12 @@ public sealed class Sandbox : IDisposable
     }
 
     /// <summary>Sends <paramref name="signal"/> to the program's pid only.</summary>
-    public bool Signal(int signal) => !_process.HasExited && Native.kill(Pid, signal) == 0;
+    public bool Signal(int signal) => !_process.HasExited && LibC.kill(Pid, signal) == 0;
 
-    public bool Terminate() => Signal(Native.SIGTERM);
-    public bool KillHard() => Signal(Native.SIGKILL);
-    public bool Stop() => Signal(Native.SIGSTOP);
-    public bool Continue() => Signal(Native.SIGCONT);
+    public bool Terminate() => Signal(LibC.SIGTERM);
+    public bool KillHard() => Signal(LibC.SIGKILL);
+    public bool Stop() => Signal(LibC.SIGSTOP);
+    public bool Continue() => Signal(LibC.SIGCONT);
 
     /// <summary>Where a path inside the sandbox lives on the host: under a HostDir mount it is a
     /// plain directory of the work area (readable after exit); elsewhere it goes through
@@ -208,8 +209,8 @@ public sealed class Sandbox : IDisposable
         _disposed = true;
         if (!_process.HasExited)
         {
-            Native.kill(-Pid, Native.SIGKILL);   // the program's own process group (setsid)
-            Native.kill(Pid, Native.SIGKILL);
+            LibC.kill(-Pid, LibC.SIGKILL);   // the program's own process group (setsid)
+            LibC.kill(Pid, LibC.SIGKILL);
         }
         _process.WaitForExit(10_000);
         _process.Dispose();

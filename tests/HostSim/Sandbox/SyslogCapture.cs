@@ -69,6 +69,25 @@ public sealed class SyslogCapture : IDisposable
         }
     }
 
+    /// <summary>Waits until <paramref name="count"/> lines match (lines arrive a moment after
+    /// the reply that followed them); false if fewer came within <paramref name="timeout"/>.</summary>
+    public bool WaitForCount(Func<SyslogLine, bool> match, int count, TimeSpan timeout)
+    {
+        DateTime end = DateTime.UtcNow + timeout;
+        lock (_lines)
+        {
+            while (true)
+            {
+                int n = 0;
+                foreach (SyslogLine l in _lines) if (match(l)) n++;
+                if (n >= count) return true;
+                TimeSpan left = end - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero) return false;
+                Monitor.Wait(_lines, left);
+            }
+        }
+    }
+
     /// <summary>All lines as text, for failure messages.</summary>
     public string Dump()
     {

@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using HvDaemons.Os;
 using HvDaemons.Wire;
+using Tmds.Linux;
 
 namespace HvDaemons.HostSim.Uio;
 
@@ -41,9 +42,8 @@ public sealed unsafe class UioInterrupts : IDisposable
         _rxControl = rxControl;
         Posix.Open(irqFifo, Posix.O_RDWR | Posix.O_NONBLOCK, 0, out _irq);
         Posix.Open(ctlFifo, Posix.O_RDWR | Posix.O_NONBLOCK, 0, out _ctl);
-        _inotify = Native.inotify_init1(Native.IN_NONBLOCK | Native.IN_CLOEXEC);
-        if (_inotify < 0 || Native.inotify_add_watch(_inotify, ringFile, Native.IN_OPEN) < 0)
-            throw new InvalidOperationException("inotify on " + ringFile + ": " + Native.ErrnoName(Native.Errno));
+        _inotify = Inotify.WatchOpens(ringFile, out Errno failed);
+        if (_inotify < 0) throw new InvalidOperationException("inotify on " + ringFile + ": " + Errno.Describe(failed));
         // Before the channel is open: the kernel's own state. The old driver masks on open; the
         // new one leaves the zeroed ring page as it is, so only user space can set the mask.
         RxMask = semantics == MaskSemantics.KernelMasks ? 1u : 0u;
@@ -65,7 +65,7 @@ public sealed unsafe class UioInterrupts : IDisposable
     public void Poll()
     {
         byte* events = stackalloc byte[256];
-        while (Native.read(_inotify, events, 256) > 0) Opened = true;
+        while (LibC.read(_inotify, events, 256) > 0) Opened = true;
         Span<byte> b = stackalloc byte[4];
         while (Posix.Read(_ctl, b) is { Ok: true, Value: 4 })
         {
@@ -110,6 +110,6 @@ public sealed unsafe class UioInterrupts : IDisposable
     {
         _irq.Dispose();
         _ctl.Dispose();
-        if (_inotify >= 0) Native.close(_inotify);
+        if (_inotify >= 0) LibC.close(_inotify);
     }
 }

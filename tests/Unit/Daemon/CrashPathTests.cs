@@ -10,6 +10,7 @@ using HvDaemons.Transport;
 using HvDaemons.Vss;
 using HvDaemons.Wire;
 using Xunit;
+using HvDaemons.TestSupport;
 
 namespace HvDaemons.Tests.Daemon;
 

@@ -130,9 +130,8 @@ public sealed class UioBinaryTests : IDisposable
         Assert.True(notify.With("READY=1").Count == 0, "READY=1 before the negotiation:\n" + context());
 
         host.Negotiate();
-        DateTime answered = DateTime.UtcNow;
-        DateTime? ready = notify.WaitFor("READY=1", TimeSpan.FromSeconds(2));
-        Assert.True(ready is not null && ready.Value - answered < TimeSpan.FromSeconds(2), "no READY=1 within 2 s:\n" + context());
+        // Order, not time: READY=1 only after the negotiation (a loaded machine is slow, not wrong).
+        Assert.True(notify.WaitFor("READY=1", TimeSpan.FromSeconds(20)) is not null, "no READY=1 after the negotiation:\n" + context());
         Assert.Contains("STATUS=registered, protocol 1.1", notify.With("READY=1")[0].Text);
 
         host.ResetTransport();   // the daemon reopens and the host negotiates again
@@ -141,7 +140,7 @@ public sealed class UioBinaryTests : IDisposable
         Assert.True(notify.With("READY=1").Count == 1, "READY=1 more than once:\n" + context());
 
         Assert.Equal(0, daemon.Stop());
-        Assert.True(notify.WaitFor("STOPPING=1", TimeSpan.FromSeconds(2)) is not null, context());
+        Assert.True(notify.WaitFor("STOPPING=1", TimeSpan.FromSeconds(20)) is not null, context());
     }
 
     static bool WaitUntil(Func<bool> condition)

@@ -105,6 +105,26 @@ public sealed class UioChannelTests : IDisposable
         Assert.Contains(daemon.Log.Lines, l => l.Contains("Invalid Fcopy hdr"));
     }
 
+    /// <summary>The locator finds the failure, the loop decides what to do with it: one line,
+    /// from the loop, with the errno's name, and never a second one from the locator.</summary>
+    [Fact]
+    public void AnUnusableRingIsLoggedOnceByTheLoopWithTheErrnoName()
+    {
+        using var host = new UioRingHost(Path.Combine(_dir, "env"));
+        using (var ring = new FileStream(Path.Combine(host.DeviceDir, "channels/15/ring"), FileMode.Open)) ring.SetLength(8192);
+        using var daemon = new InProcessUioDaemon(host);
+        string[] lines = [];
+        for (int waited = 0; waited < 20000 && !lines.Any(l => l.Contains("is unusable")); waited += 20)
+        {
+            Thread.Sleep(20);
+            lines = daemon.Log.Lines;
+        }
+        string[] unusable = lines.Where(l => l.Contains("is unusable")).ToArray();
+        Assert.NotEmpty(unusable);
+        Assert.All(unusable, l => Assert.StartsWith("Err: Ring buffer size from ", l));
+        Assert.All(unusable, l => Assert.EndsWith("is unusable: 8192 bytes; error: 19 No such device (ENODEV)", l));
+    }
+
     [Fact]
     public void NoDeviceMeansNotFoundAndTheLoopEnds()
     {

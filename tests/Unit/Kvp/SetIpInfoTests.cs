@@ -36,7 +36,8 @@ public class SetIpInfoTests
         "address1=10.0.0.5/24\n" +
         "address2=10.0.0.6/16\n" +
         "method=manual\n" +
-        "gateway=10.0.0.1,10.0.0.2\n" +
+        "gateway=10.0.0.1\n" +
+        "route1=0.0.0.0/0,10.0.0.2,200\n" +
         "dns=8.8.8.8\n" +
         "\n[ipv6]\n" +
         "address1=2001:db8::5/64\n" +
@@ -124,6 +125,21 @@ public class SetIpInfoTests
             "DNS1=fe80:0000:0000:0000:0000:0000:0000:000d\n" +
             "DNS2=1.1.1.1\n",
             IfcfgWriter.Format(c));
+    }
+
+    /// <summary>NetworkManager refuses upstream's gateway=A,B (docs/kvp.md): the first gateway of a
+    /// family is gateway=, each further one a default route with metric 200, 300, ... in the host's order.</summary>
+    [Fact]
+    public void KeyfileHasOneGatewayPerFamilyAndFurtherOnesAsDefaultRoutes()
+    {
+        var c = new IpConfig("eth0", "AA:BB:CC:DD:EE:FF", false, ["10.0.0.5", "2001:db8::5"], ["255.255.255.0", "64"],
+            ["2001:db8::1", "10.0.0.1", "10.0.0.2", "2001:db8::2", "10.0.0.3"], []);
+        string nm = NmKeyfileWriter.Format(c);
+        Assert.Contains("\n[ipv4]\naddress1=10.0.0.5/24\nmethod=manual\ngateway=10.0.0.1\n" +
+                        "route1=0.0.0.0/0,10.0.0.2,200\nroute2=0.0.0.0/0,10.0.0.3,300\n\n[ipv6]\n", nm);
+        Assert.EndsWith("\n[ipv6]\naddress1=2001:db8::5/64\nmethod=manual\ngateway=2001:db8::1\nroute1=::/0,2001:db8::2,200\n", nm);
+        // One gateway per family: upstream's file, unchanged.
+        Assert.EndsWith("\nmethod=manual\ngateway=2001:db8::1\n", NmKeyfileWriter.Format(c with { Gateways = ["10.0.0.1", "2001:db8::1"] }));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using HvDaemons.Os;
 using HvDaemons.Vss.Hooks;
+using HvDaemons.TestSupport;
 
 namespace HvDaemons.Tests.Vss;
 

@@ -9,6 +9,7 @@ using HvDaemons.Vss;
 using HvDaemons.Vss.Hooks;
 using HvDaemons.Wire;
 using Xunit;
+using HvDaemons.TestSupport;
 
 namespace HvDaemons.Tests.Vss;
 

@@ -1,6 +1,7 @@
 using HvDaemons.Os;
 using HvDaemons.Vss;
 using Xunit;
+using HvDaemons.TestSupport;
 
 namespace HvDaemons.Tests.Vss;
 

@@ -8,6 +8,7 @@ using HvDaemons.Vss.Config;
 using HvDaemons.Vss.Hooks;
 using HvDaemons.Wire;
 using Xunit;
+using HvDaemons.TestSupport;
 
 namespace HvDaemons.Tests.Vss;
 

@@ -9,6 +9,7 @@ using HvDaemons.Transport;
 using HvDaemons.Vss;
 using HvDaemons.Wire;
 using Xunit;
+using HvDaemons.TestSupport;
 
 namespace HvDaemons.Tests.Vss;
 

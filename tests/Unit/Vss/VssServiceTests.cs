@@ -8,6 +8,7 @@ using HvDaemons.Os;
 using HvDaemons.Vss;
 using HvDaemons.Wire;
 using Xunit;
+using HvDaemons.TestSupport;
 
 namespace HvDaemons.Tests.Vss;
 

@@ -2,21 +2,24 @@ using System.Collections.Generic;
 using HvDaemons.Os;
 using HvDaemons.Vss;
 
-namespace HvDaemons.Tests.Vss;
+namespace HvDaemons.TestSupport;
 
 /// <summary>
 /// The kernel's freeze rules in memory: a filesystem (several mount points may share one)
 /// is frozen or not; FIFREEZE on a frozen one says EBUSY, FITHAW on a thawed one EINVAL.
-/// Scripted errors make a step fail; every call is recorded in order.
+/// Scripted errors make a step fail; every call is recorded in order. No input reaches
+/// FIFREEZE through it: the unit tests and the fuzzer's VSS targets share it.
 /// </summary>
 sealed class FakeFreezeOps : IFreezeOps
 {
     public List<string> Calls { get; } = new();
+    /// <summary>Mount points in the order FIFREEZE succeeded on them.</summary>
+    public List<string> FreezeOrder { get; } = new();
     public HashSet<string> Frozen { get; } = new();
-    public Dictionary<string, int> OpenErrors { get; } = new();
-    public Dictionary<string, int> FreezeErrors { get; } = new();
+    public Dictionary<string, Errno> OpenErrors { get; } = new();
+    public Dictionary<string, Errno> FreezeErrors { get; } = new();
     /// <summary>errno for FITHAW on a mount point; removed after <see cref="ThawFailuresLeft"/> uses.</summary>
-    public Dictionary<string, int> ThawErrors { get; } = new();
+    public Dictionary<string, Errno> ThawErrors { get; } = new();
     public int ThawFailuresLeft { get; set; } = int.MaxValue;
     /// <summary>Mount point -> filesystem, for bind mounts; default: its own.</summary>
     public Dictionary<string, string> Filesystem { get; } = new();
@@ -26,11 +29,18 @@ sealed class FakeFreezeOps : IFreezeOps
 
     string Fs(string mp) => Filesystem.TryGetValue(mp, out string? fs) ? fs : mp;
 
-    public int Open(string mountPoint, out IMountHandle? handle)
+    /// <summary>Forgets the record of calls (not what is frozen): one fuzz input's worth.</summary>
+    public void ForgetHistory()
+    {
+        Calls.Clear();
+        FreezeOrder.Clear();
+    }
+
+    public Errno Open(string mountPoint, out IMountHandle? handle)
     {
         Calls.Add("open " + mountPoint);
         handle = null;
-        if (OpenErrors.TryGetValue(mountPoint, out int e)) return e;
+        if (OpenErrors.TryGetValue(mountPoint, out Errno e)) return e;
         OpenHandles++;
         handle = new Handle(this, mountPoint);
         return 0;
@@ -40,18 +50,20 @@ sealed class FakeFreezeOps : IFreezeOps
     {
         bool _disposed;
 
-        public int Freeze()
+        public Errno Freeze()
         {
             ops.Calls.Add("freeze " + mp);
             ops.BeforeFreeze?.Invoke(mp);
-            if (ops.FreezeErrors.TryGetValue(mp, out int e)) return e;
-            return ops.Frozen.Add(ops.Fs(mp)) ? 0 : Errno.EBUSY;
+            if (ops.FreezeErrors.TryGetValue(mp, out Errno e)) return e;
+            if (!ops.Frozen.Add(ops.Fs(mp))) return Errno.EBUSY;
+            ops.FreezeOrder.Add(mp);
+            return Errno.None;
         }
 
-        public int Thaw()
+        public Errno Thaw()
         {
             ops.Calls.Add("thaw " + mp);
-            if (ops.ThawErrors.TryGetValue(mp, out int e) && ops.ThawFailuresLeft > 0)
+            if (ops.ThawErrors.TryGetValue(mp, out Errno e) && ops.ThawFailuresLeft > 0)
             {
                 ops.ThawFailuresLeft--;
                 return e;
