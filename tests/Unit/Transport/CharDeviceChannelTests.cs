@@ -151,10 +151,8 @@ public sealed unsafe class CharDeviceChannelTests : IDisposable
         ChannelResult read = channel.Receive(new byte[16]);
         Assert.Equal(ChannelEvent.Failed, read.Event);
         Assert.Equal(Errno.EBADF, read.Errno);
-        Assert.Equal("read", read.Detail);
         ChannelResult write = channel.Send(new byte[4]);
         Assert.Equal(ChannelEvent.Failed, write.Event);
         Assert.Equal(Errno.EBADF, write.Errno);
-        Assert.Equal("write", write.Detail);
     }
 }

@@ -76,7 +76,7 @@ public class InMemoryChannelTests
     [InlineData(Errno.EBUSY, ChannelEvent.Busy)]
     [InlineData(Errno.ENOENT, ChannelEvent.NotFound)]
     [InlineData(Errno.EIO, ChannelEvent.Failed)]
-    public void AScriptedOpenFailureHappensOnce(int errno, ChannelEvent expected)
+    public void AScriptedOpenFailureHappensOnce(Errno errno, ChannelEvent expected)
     {
         using var channel = new InMemoryChannel(new KvpRegistration(), Handshake);
         channel.FailNextOpenWith = errno;

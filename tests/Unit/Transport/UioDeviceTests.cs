@@ -30,7 +30,7 @@ public sealed unsafe class UioDeviceTests : IDisposable
     {
         SysResult r = Posix.Open(fifo, Posix.O_WRONLY | Posix.O_NONBLOCK, 0, out FileDescriptor fd);
         fd.Dispose();
-        if (!r.Ok) Assert.Equal(LibC.ENXIO, r.Error);
+        if (!r.Ok) Assert.Equal(Errno.ENXIO, r.Error);
         return r.Ok;
     }
 

@@ -77,9 +77,9 @@ public sealed unsafe class UioFcopyChannelTests : IDisposable
         Assert.Null(channel.Registration);
         Assert.True(channel.NamesAreUtf16);
         ChannelResult read = channel.Receive(_buffer);
-        Assert.Equal((ChannelEvent.Failed, Errno.EBADF, "read"), (read.Event, read.Errno, read.Detail));
+        Assert.Equal((ChannelEvent.Failed, Errno.EBADF, "not open"), (read.Event, read.Errno, read.Detail));
         ChannelResult write = channel.Send(new byte[4]);
-        Assert.Equal((ChannelEvent.Failed, Errno.EBADF, "write"), (write.Event, write.Errno, write.Detail));
+        Assert.Equal((ChannelEvent.Failed, Errno.EBADF, "no request to answer"), (write.Event, write.Errno, write.Detail));
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed unsafe class UioFcopyChannelTests : IDisposable
         Assert.Equal(-1, noMap.PollFd);
     }
 
-    static UioDeviceOpener Fails(int errno) => (string _, out IUioDevice? d) => { d = null; return SysResult.Fail(errno); };
+    static UioDeviceOpener Fails(Errno errno) => (string _, out IUioDevice? d) => { d = null; return SysResult.Fail(errno); };
 
     sealed class UnmappableDevice : IUioDevice
     {
