@@ -66,7 +66,9 @@ public sealed class FcopyServiceBoundaryTests : IDisposable
         var good = System.Text.Encoding.UTF8.GetBytes("ok\0");
         var path = System.Text.Encoding.UTF8.GetBytes(_dir + "\0");
         Assert.Equal(HvStatus.E_FAIL, Handle(FcopyMessages.StartRaw(bad, good, 0), FcopyLayout.StartSize));
+        Assert.Contains(_log.Lines, l => l.Message.Contains("unusable path_name"));
         Assert.Equal(HvStatus.E_FAIL, Handle(FcopyMessages.StartRaw(path, bad, 0), FcopyLayout.StartSize));
+        Assert.Contains(_log.Lines, l => l.Message.Contains("unusable file_name"));
         Assert.Null(_service.CurrentTarget);
         Assert.Equal(HvStatus.S_OK, Handle(FcopyMessages.StartRaw(path, good, 0), FcopyLayout.StartSize));
         Assert.Equal(Path.Combine(_dir, "ok"), _service.CurrentTarget);

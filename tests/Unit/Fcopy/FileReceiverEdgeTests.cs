@@ -89,4 +89,70 @@ public sealed unsafe class FileReceiverEdgeTests : IDisposable
         Assert.Equal(new byte[] { 0, 0, 0, (byte)'a', (byte)'b', (byte)'c' }, File.ReadAllBytes(Path.Combine(_dir, "done")));
         Assert.True(Logged("Copied 3 bytes"));
     }
+
+    [Fact]
+    public void TheLargestOffsetIsCheckedBeforeTheWriteIsTried()
+    {
+        using var files = new FileReceiver(_log);
+        Assert.Equal(HvStatus.S_OK, files.Start(_dir, "far", 0));
+        // Ends exactly at 2^63 - 1: passes the check; the filesystem decides (most refuse, EFBIG).
+        files.Write((ulong)(long.MaxValue - 1), "x"u8);
+        Assert.False(Logged("beyond the largest file offset"));
+        // One byte further is refused before any system call.
+        Assert.Equal(HvStatus.E_FAIL, files.Write((ulong)long.MaxValue, "x"u8));
+        Assert.True(Logged("beyond the largest file offset"));
+    }
+
+    [Fact]
+    public void CancelSaysItRemovedThePartialFileAndIsQuietWhenItIsAlreadyGone()
+    {
+        using var files = new FileReceiver(_log);
+        Assert.Equal(HvStatus.S_OK, files.Start(_dir, "part", 0));
+        Assert.Equal(HvStatus.S_OK, files.Cancel());
+        Assert.True(Logged("Removed partial file"));
+        Assert.False(File.Exists(Path.Combine(_dir, "part")));
+
+        _log.Lines.Clear();
+        Assert.Equal(HvStatus.S_OK, files.Start(_dir, "gone", 0));
+        File.Delete(Path.Combine(_dir, "gone"));
+        Assert.Equal(HvStatus.S_OK, files.Cancel());
+        Assert.DoesNotContain(_log.Lines, l => l.Level == LogLevel.Err);
+        Assert.False(Logged("Removed partial file"));
+    }
+
+    [Fact]
+    public void ADanglingSymlinkAtTheTargetCountsAsAnExistingFile()
+    {
+        File.CreateSymbolicLink(Path.Combine(_dir, "link"), Path.Combine(_dir, "nowhere"));
+        using var files = new FileReceiver(_log);
+        Assert.Equal(HvStatus.ERROR_ALREADY_EXISTS, files.Start(_dir, "link", 0));
+        Assert.False(File.Exists(Path.Combine(_dir, "nowhere")));
+    }
+
+    [Fact]
+    public void ADirectoryReachedThroughASymlinkIsADirectory()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "real"));
+        Directory.CreateSymbolicLink(Path.Combine(_dir, "via"), Path.Combine(_dir, "real"));
+        using var files = new FileReceiver(_log);
+        Assert.Equal(HvStatus.S_OK, files.Start(Path.Combine(_dir, "via"), "f", 0));
+        Assert.Equal(HvStatus.S_OK, files.Complete());
+        Assert.True(File.Exists(Path.Combine(_dir, "real", "f")));
+    }
+
+    [Fact]
+    public void EachCompleteSyncsOnlyWhatItsOwnStartCreated()
+    {
+        var synced = new System.Collections.Generic.List<string>();
+        using var files = new FileReceiver(_log) { Observe = (step, path) => synced.Add(step + " " + path) };
+        string made = Path.Combine(_dir, "made");
+        Assert.Equal(HvStatus.S_OK, files.Start(made, "one", FcopyOp.CreatePath));
+        Assert.Equal(HvStatus.S_OK, files.Complete());
+        Assert.Contains("fsync-dir " + _dir, synced);   // the parent of the directory START made
+
+        synced.Clear();
+        Assert.Equal(HvStatus.S_OK, files.Start(made, "two", 0));
+        Assert.Equal(HvStatus.S_OK, files.Complete());
+        Assert.Equal(new[] { "fsync " + Path.Combine(made, "two"), "fsync-dir " + made }, synced);
+    }
 }
