@@ -45,10 +45,22 @@ public static class RobustnessReport
             foreach (CrashRecord c in s.Crashes.Values)
                 sb.Append($"  - crash ×{c.Hits}: `{c.Signature}`{(c.SavedAs is null ? "" : " saved as " + Path.GetFileName(c.SavedAs))}\n");
         }
-        sb.Append('\n').Append(Storms(stormDirectory)).Append('\n').Append(FaultTable.Text).Append('\n').Append(Usage);
+        sb.Append('\n').Append(Storms(stormDirectory)).Append('\n').Append(FaultTable.Text).Append('\n').Append(Usage).Append('\n').Append(MutationSection);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, sb.ToString());
     }
+
+    /// <summary>Mutation scores are measured by `make mutate`, not by this run: the figures live in
+    /// a hand-kept file so that regenerating this one never loses them.</summary>
+    public const string MutationSection = """
+        ## Mutation testing
+
+        `make mutate` (tests/mutate.sh, Stryker.NET over tests/Unit) measures how many one-line
+        bugs in lib/Kvp, lib/Vss, lib/Fcopy and lib/Transport the unit tests catch. The scores per
+        folder, with date and command, what is excluded and why, and the known survivors are in
+        [mutation-scores.md](mutation-scores.md); that file is kept by hand and not rewritten here.
+
+        """;
 
     const string Usage = """
         ## How it works and how to run it

@@ -75,4 +75,20 @@ public class IcNegotiationTests
         Assert.Equal(HvStatus.E_FAIL, BinaryPrimitives.ReadUInt32LittleEndian(p[IcLayout.Status..]));
         Assert.All(backing[length..], b => Assert.Equal(0xAB, b));
     }
+
+    [Fact]
+    public void ExactlyOneHundredEntriesPerListAreAccepted()
+    {
+        // 100 is the largest count the kernel's icmsg_negotiate allows; our pair sits at the end.
+        var versions = new string[200];
+        for (int i = 0; i < 200; i++) versions[i] = "2.0";
+        versions[99] = "3.0";
+        versions[199] = "1.1";
+        byte[] p = Payload(100, 100, versions);
+        Assert.Equal(NegotiationOutcome.Agreed, IcNegotiation.Answer(p));
+        Assert.Equal(HvStatus.S_OK, Status(p));
+        Assert.Equal(3, U16(p, IcLayout.Versions));
+        Assert.Equal(1, U16(p, IcLayout.Versions + 4));
+        Assert.Equal(1, U16(p, IcLayout.Versions + 6));
+    }
 }
